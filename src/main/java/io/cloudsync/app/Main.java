@@ -1,0 +1,6 @@
+package io.cloudsync.app;
+
+public final class Main {
+    public static void main(String[] args) {
+    }
+}

@@ -1,0 +1,54 @@
+package io.cloudsync.store;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One bucket of an S3-compatible object store, as the write-back and fetch paths need it.
+ *
+ * <p>Keys are full object keys (the volume's prefix included). Every failure is a {@link StoreException}
+ * whose subtype says what a caller can do about it: retry ({@link StoreException.Transient}), give up
+ * ({@link StoreException.Permanent}), or treat it as an answer ({@link StoreException.NotFound},
+ * {@link StoreException.PreconditionFailed}). Implementations are thread-safe.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    /** The bucket this store reads and writes. */
+    String bucket();
+
+    /** A human-readable name of where the bucket lives (endpoint and bucket), for error messages; never a secret. */
+    String describe();
+
+    /** Whether the bucket exists; fails if the endpoint cannot be reached or refuses the credentials. */
+    boolean bucketExists() throws StoreException;
+
+    /** Creates the bucket; succeeds if it already exists and is ours. */
+    void createBucket() throws StoreException;
+
+    /** Uploads the whole file as object {@code key}, with the given user metadata (names without the x-amz-meta- prefix). */
+    ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata) throws StoreException;
+
+    /** Uploads {@code bytes} as object {@code key} (small objects: directory markers, symlinks). */
+    ObjectInfo putBytes(String key, byte[] bytes, Map<String, String> userMetadata) throws StoreException;
+
+    /** Metadata of one object, or empty if there is none. */
+    Optional<ObjectInfo> stat(String key) throws StoreException;
+
+    /** Reads {@code length} bytes from {@code offset} (the rest of the object if length is negative). Caller closes. */
+    InputStream get(String key, long offset, long length) throws StoreException;
+
+    /** Deletes one object; deleting a missing object is not an error (S3 semantics). */
+    void delete(String key) throws StoreException;
+
+    /** Server-side copy of one object, metadata included. */
+    ObjectInfo copy(String sourceKey, String targetKey) throws StoreException;
+
+    /** Every object whose key starts with {@code prefix}, recursively, in key order. */
+    List<ObjectInfo> list(String prefix) throws StoreException;
+
+    @Override
+    void close();
+}
