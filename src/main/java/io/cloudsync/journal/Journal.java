@@ -1,44 +1,302 @@
 package io.cloudsync.journal;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.function.Consumer;
+import io.cloudsync.util.AtomicFiles;
 
-/** The write-back journal of one volume (implementation lands with the first issue; API fixed here). */
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.nio.channels.ClosedChannelException;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * The write-back journal of one volume: an append-only log of the mutations the object store has not yet been
+ * told about. It knows nothing of S3 or FUSE.
+ *
+ * <pre>
+ * journal  = segment*                      files "segment-NNNNNNNNNNNNNNNN.log", replayed in name order
+ * segment  = header record*
+ * header   = magic:u32 ("CSJL") version:u16 (1) reserved:u16
+ * record   = length:u32 crc32c:u32 body     length = bytes of body; crc32c over body
+ * body     = mutation | completed
+ * mutation = type:u8 (1 file changed, 2 file removed, 3 dir created, 4 dir removed) seq:u64 pathLength:u16 path:UTF-8
+ * completed= type:u8 (100) seq:u64         the mutation with that seq is in the object store
+ * </pre>
+ * All integers big-endian. Replay is idempotent (a mutation is keyed by its seq), so a crash between writing a
+ * compacted segment and deleting the old ones only repeats records. A record cut short at the end of the last
+ * segment (a crash during its append) ends the log and is truncated away; a record that fails its checksum with
+ * more data after it is corruption: it is logged as SEVERE, the segment is renamed "*.corrupt" and kept for
+ * inspection, the records before the damage are kept, and the problem stays visible in {@link #problems()}.
+ *
+ * <p>Durability: {@link #record} writes to the OS; {@link #sync} forces it to disk. Concurrent syncs share one
+ * fsync (group commit): a caller whose record was written before another caller's force began returns with it.
+ * Completion records are never forced: losing one only repeats an idempotent upload.
+ *
+ * <p>Lock order: {@code syncLock} (serialises fsyncs) before {@code appendLock} (the segment, sequence numbers and
+ * the pending map); never the other way. Compaction runs under {@code appendLock}, writing only the pending
+ * records (small by construction).
+ */
 public final class Journal implements AutoCloseable {
 
-    /** Opens (creating if needed) the journal in {@code dir} and replays it. */
-    public static Journal open(Path dir) throws IOException {
-        throw new UnsupportedOperationException("journal not yet implemented");
+    private static final Logger LOG = Logger.getLogger(Journal.class.getName());
+    private static final String SEGMENT_PREFIX = "segment-";
+    private static final String SEGMENT_SUFFIX = ".log";
+    private static final long SLOW_SYNC_MILLIS = 500;
+    /** Compact once this many records sit in the active segment and most of them are done. */
+    private static final int COMPACT_MIN_RECORDS = 4096;
+
+    private final Path dir;
+    private final List<Consumer<JournalEntry>> listeners = new CopyOnWriteArrayList<>();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+
+    private final Object appendLock = new Object();
+    private final TreeMap<Long, Mutation> pending = new TreeMap<>();
+    private FileChannel active;
+    private long activeNumber;
+    private long recordsInActive;
+    private long nextSeq = 1;
+    private long appendedRecords;
+    private boolean closed;
+
+    private final Object syncLock = new Object();
+    /** How many of {@code appendedRecords} are known durable; only grows. */
+    private final AtomicLong durableRecords = new AtomicLong();
+
+    private Journal(Path dir) {
+        this.dir = dir;
     }
 
-    /** Appends a record; it is in the OS but durable only after {@link #sync()}. Listeners see it at once. */
+    /** Opens (creating if needed) the journal in {@code dir}, replays it and starts a fresh compacted segment. */
+    public static Journal open(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Journal journal = new Journal(dir);
+        journal.replay();
+        return journal;
+    }
+
+    private void replay() throws IOException {
+        List<Path> segments = segments();
+        long lastNumber = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            Path segment = segments.get(i);
+            lastNumber = segmentNumber(segment);
+            SegmentReader.Result result = SegmentReader.read(segment);
+            for (Object record : result.records()) {
+                apply(record);
+            }
+            boolean lastSegment = i == segments.size() - 1;
+            if (result.ending() == SegmentReader.Ending.TORN_TAIL && lastSegment) {
+                LOG.warning(() -> "journal " + segment + ": " + result.problem()
+                        + "; the last append was cut short by a crash, the log ends before it");
+            } else if (result.ending() != SegmentReader.Ending.CLEAN) {
+                setAside(segment, result.problem());
+            }
+        }
+        synchronized (appendLock) {
+            activeNumber = lastNumber;
+            compactLocked();
+        }
+    }
+
+    private void apply(Object record) {
+        if (record instanceof JournalEntry e) {
+            pending.put(e.seq(), e.mutation());
+            nextSeq = Math.max(nextSeq, e.seq() + 1);
+        } else if (record instanceof RecordCodec.Completed c) {
+            pending.remove(c.seq());
+            nextSeq = Math.max(nextSeq, c.seq() + 1);
+        }
+    }
+
+    private void setAside(Path segment, String problem) throws IOException {
+        Path aside = segment.resolveSibling(segment.getFileName() + ".corrupt-" + Instant.now().toEpochMilli());
+        Files.move(segment, aside, StandardCopyOption.ATOMIC_MOVE);
+        String message = "journal corruption in " + segment + ": " + problem
+                + "; records after it could not be read; segment kept as " + aside;
+        LOG.severe(message);
+        problems.add(message);
+    }
+
+    /** Appends a record; it is in the OS but durable only after {@link #sync()}. Listeners see it after the append. */
     public long record(Mutation mutation) throws IOException {
-        throw new UnsupportedOperationException();
+        JournalEntry entry;
+        synchronized (appendLock) {
+            ensureOpenLocked();
+            long seq = nextSeq++;
+            writeLocked(RecordCodec.encodeMutation(seq, mutation));
+            pending.put(seq, mutation);
+            entry = new JournalEntry(seq, mutation);
+        }
+        for (Consumer<JournalEntry> listener : listeners) {
+            listener.accept(entry);
+        }
+        return entry.seq();
     }
 
     /** Returns when every record appended so far is on stable storage. */
     public void sync() throws IOException {
-        throw new UnsupportedOperationException();
+        long target;
+        synchronized (appendLock) {
+            target = appendedRecords;
+        }
+        synchronized (syncLock) {
+            if (durableRecords.get() >= target) {
+                return;
+            }
+            long covered;
+            FileChannel channel;
+            synchronized (appendLock) {
+                ensureOpenLocked();
+                covered = appendedRecords;
+                channel = active;
+            }
+            long start = System.nanoTime();
+            try {
+                channel.force(false);
+            } catch (ClosedChannelException e) {
+                // Compaction replaced the segment meanwhile and made everything appended before it durable.
+                if (durableRecords.get() < covered) {
+                    throw e;
+                }
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            if (millis > SLOW_SYNC_MILLIS) {
+                LOG.warning(() -> "journal fsync in " + dir + " took " + millis + " ms");
+            }
+            durableRecords.accumulateAndGet(covered, Math::max);
+        }
     }
 
-    /** Marks the record {@code seq} as done (uploaded); done records are dropped at compaction. */
+    /** Marks the record {@code seq} as done (in the object store); done records are dropped at compaction. */
     public void complete(long seq) throws IOException {
-        throw new UnsupportedOperationException();
+        synchronized (appendLock) {
+            ensureOpenLocked();
+            if (pending.remove(seq) == null) {
+                return;
+            }
+            writeLocked(RecordCodec.encodeCompleted(seq));
+            if (recordsInActive >= COMPACT_MIN_RECORDS && pending.size() * 4L < recordsInActive) {
+                compactLocked();
+            }
+        }
     }
 
     /** Records not yet completed, in sequence order. */
     public List<JournalEntry> pending() {
-        throw new UnsupportedOperationException();
+        synchronized (appendLock) {
+            List<JournalEntry> out = new ArrayList<>(pending.size());
+            for (Map.Entry<Long, Mutation> e : pending.entrySet()) {
+                out.add(new JournalEntry(e.getKey(), e.getValue()));
+            }
+            return out;
+        }
+    }
+
+    /** Damage found at replay, for the volume's status. */
+    public List<String> problems() {
+        return List.copyOf(problems);
     }
 
     /** Called, on the appending thread, for every record appended after this call. */
     public void subscribe(Consumer<JournalEntry> listener) {
-        throw new UnsupportedOperationException();
+        listeners.add(listener);
     }
 
+    private void writeLocked(ByteBuffer record) throws IOException {
+        while (record.hasRemaining()) {
+            active.write(record);
+        }
+        recordsInActive++;
+        appendedRecords++;
+    }
+
+    /**
+     * Rewrites the pending records into a new segment, makes it durable, then deletes the older segments. Every
+     * record appended so far is durable afterwards (pending ones in the new segment, done ones no longer needed).
+     */
+    private void compactLocked() throws IOException {
+        long number = activeNumber + 1;
+        Path target = dir.resolve(String.format("%s%016d%s", SEGMENT_PREFIX, number, SEGMENT_SUFFIX));
+        Path tmp = dir.resolve(target.getFileName() + ".tmp");
+        FileChannel next = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        try {
+            writeFully(next, RecordCodec.header());
+            for (Map.Entry<Long, Mutation> e : pending.entrySet()) {
+                writeFully(next, RecordCodec.encodeMutation(e.getKey(), e.getValue()));
+            }
+            next.force(false);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.fsyncDirectory(dir);
+        } catch (IOException | RuntimeException e) {
+            next.close();
+            throw e;
+        }
+        FileChannel old = active;
+        active = next;
+        activeNumber = number;
+        recordsInActive = pending.size();
+        if (old != null) {
+            old.close();
+        }
+        for (Path segment : segments()) {
+            if (segmentNumber(segment) < number) {
+                Files.delete(segment);
+            }
+        }
+        AtomicFiles.fsyncDirectory(dir);
+        durableRecords.accumulateAndGet(appendedRecords, Math::max);
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    private List<Path> segments() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(SEGMENT_PREFIX) && n.endsWith(SEGMENT_SUFFIX);
+            }).sorted().toList();
+        }
+    }
+
+    private static long segmentNumber(Path segment) {
+        String n = segment.getFileName().toString();
+        return Long.parseLong(n.substring(SEGMENT_PREFIX.length(), n.length() - SEGMENT_SUFFIX.length()));
+    }
+
+    private void ensureOpenLocked() throws IOException {
+        if (closed) {
+            throw new IOException("journal " + dir + " is closed");
+        }
+    }
+
+    /** Forces what was appended and closes the active segment. Idempotent. */
     @Override
     public void close() throws IOException {
+        synchronized (appendLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            active.force(false);
+            active.close();
+        }
     }
 }

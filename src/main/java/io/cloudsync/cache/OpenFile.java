@@ -1,0 +1,73 @@
+package io.cloudsync.cache;
+
+import java.nio.channels.FileChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One open handle on a cache file. Writes only set {@link #dirty} (after the data is written), so the hot path
+ * takes no lock. The monitor of this object guards {@link #path} and {@link #hidden}: a flush records the file
+ * under the path it holds while holding the monitor, and a rename updates the path under the same monitor before
+ * it records its own mutations, so a flush's record never comes after a rename's records for the same file.
+ */
+final class OpenFile {
+
+    final long handle;
+    final FileChannel channel;
+    /** The FUSE open asked for O_APPEND and the kernel does not handle it (no writeback cache): write at the end. */
+    final boolean append;
+    private final AtomicBoolean dirty;
+    /** Created by this handle: its directory entry is forced at the first fsync. */
+    private volatile boolean entryUnsynced;
+
+    private String path;
+    /** Detached from the volume (unlinked while open): nothing done through it is journaled. */
+    private boolean hidden;
+
+    OpenFile(long handle, FileChannel channel, String path, boolean append, boolean dirty, boolean created) {
+        this.handle = handle;
+        this.channel = channel;
+        this.path = path;
+        this.append = append;
+        this.dirty = new AtomicBoolean(dirty);
+        this.entryUnsynced = created;
+    }
+
+    void markDirty() {
+        dirty.set(true);
+    }
+
+    /** Clears the dirty flag and says whether it was set; call with the monitor held. */
+    boolean takeDirtyLocked() {
+        return dirty.getAndSet(false);
+    }
+
+    /** Sets the flag again after a journal append failed, so the next flush or release retries it. */
+    void restoreDirty() {
+        dirty.set(true);
+    }
+
+    boolean takeEntryUnsynced() {
+        boolean was = entryUnsynced;
+        entryUnsynced = false;
+        return was;
+    }
+
+    synchronized String path() {
+        return path;
+    }
+
+    /** Call with the monitor held. */
+    String pathLocked() {
+        return path;
+    }
+
+    /** Call with the monitor held. */
+    boolean hiddenLocked() {
+        return hidden;
+    }
+
+    synchronized void moveTo(String newPath, boolean newHidden) {
+        this.path = newPath;
+        this.hidden = newHidden;
+    }
+}
