@@ -233,6 +233,7 @@ public abstract class ObjectStoreContractTest {
         assertEquals(Map.of("mode", "0100600", "mtime", "42"), copy.userMetadata());
         ObjectInfo stat = store.stat("dst/renamed").orElseThrow();
         assertEquals(source.etag(), stat.etag(), "a single-part copy has the same content hash");
+        assertEquals(copy.etag(), stat.etag(), "the copy's answer is what stat says later");
         assertEquals(Map.of("mode", "0100600", "mtime", "42"), stat.userMetadata());
         assertArrayEquals(data, readAll(store, "dst/renamed"));
         assertArrayEquals(data, readAll(store, "src/file"));

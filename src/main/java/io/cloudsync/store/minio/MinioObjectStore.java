@@ -42,6 +42,8 @@ import java.util.Optional;
  * upload is sent as {@code application/octet-stream} (some servers refuse a signed Content-Type that carries a
  * charset); files larger than {@link MinioTuning#partSize()} go up as multipart uploads. The HTTP client comes
  * from {@link MinioHttpClients}: no proxy, short connect timeout, so an unreachable endpoint fails in seconds.
+ * Credentials come only from the {@link S3Endpoint}: nothing here reads AWS_* variables or ~/.aws files.
+ * Buckets on loopback endpoints are addressed path-style (http://127.0.0.1:9000/bucket/key).
  */
 public final class MinioObjectStore implements ObjectStore {
 
@@ -128,7 +130,13 @@ public final class MinioObjectStore implements ObjectStore {
         ObjectWriteResponse response = call(action, () -> client.uploadObject(UploadObjectArgs.builder()
                 .bucket(bucket).object(key).filename(file.toString(), tuning.partSize())
                 .contentType(CONTENT_TYPE).userMetadata(metadata).build()));
-        return new ObjectInfo(key, size, stripQuotes(response.etag()), serverTime(response), metadata);
+        var uploaded = new ObjectInfo(key, size, stripQuotes(response.etag()), serverTime(response), metadata);
+        if (size <= tuning.partSize()) {
+            return uploaded;
+        }
+        // A multipart upload's answer may carry another ETag than the server reports later (S3Proxy stores the
+        // MD5 of the whole object): callers compare ETags to detect remote changes, so return the stored one.
+        return stat(key).map(s -> new ObjectInfo(key, s.size(), s.etag(), s.lastModified(), metadata)).orElse(uploaded);
     }
 
     @Override

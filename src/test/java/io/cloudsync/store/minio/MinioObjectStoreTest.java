@@ -158,10 +158,27 @@ class MinioObjectStoreTest {
         store.putBytes("copy/big-source", data, Map.of("mode", "0100640"));
         var copy = store.copy("copy/big-source", "copy/big-target");
         assertEquals(data.length, copy.size());
-        assertEquals(Map.of("mode", "0100640"), store.stat("copy/big-target").orElseThrow().userMetadata());
+        var stat = store.stat("copy/big-target").orElseThrow();
+        assertEquals(Map.of("mode", "0100640"), stat.userMetadata());
+        assertEquals(copy.etag(), stat.etag(), "the copy's answer is what stat says later");
         try (InputStream in = store.get("copy/big-target", 0, -1)) {
             assertArrayEquals(data, in.readAllBytes());
         }
+    }
+
+    @Test
+    void filesLargerThanAPartGoUpAsMultipartUploads(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        ObjectStore store = MinioObjectStore.open(server.s3Endpoint(), "photos",
+                MinioTuning.defaults().withPartSize(5 * MinioTuning.MIB));
+        byte[] data = new byte[(int) (11 * MinioTuning.MIB)];
+        new Random(5).nextBytes(data);
+        Path file = java.nio.file.Files.write(tmp.resolve("eleven-mib"), data);
+        var put = store.putFile("multi/part", file, Map.of("mode", "0100600"));
+        // The ETag returned is the one that stat and list report later (S3Proxy's differs from its upload answer).
+        assertEquals(put.etag(), store.stat("multi/part").orElseThrow().etag());
+        assertEquals(put.etag(), store.list("multi/").getFirst().etag());
+        assertEquals(Map.of("mode", "0100600"), server.objectMetadata("photos", "multi/part").orElseThrow());
+        assertArrayEquals(data, server.readObject("photos", "multi/part"));
     }
 
     @Test
