@@ -354,6 +354,16 @@ public final class VolumeManager implements VolumeDriver, AutoCloseable {
         return new FlushResult(durable, s.pendingFiles(), s.pendingBytes());
     }
 
+    /** The open volume, for tests in this package. */
+    OpenVolume openVolume(String name) {
+        lock.lock();
+        try {
+            return requireOpenLocked(name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private VolumeRecord requireLocked(String name) {
         VolumeRecord r = registry.get(name);
         if (r == null) {
