@@ -28,25 +28,44 @@ public interface ObjectStore extends AutoCloseable {
     /** Creates the bucket; succeeds if it already exists and is ours. */
     void createBucket() throws StoreException;
 
-    /** Uploads the whole file as object {@code key}, with the given user metadata (names without the x-amz-meta- prefix). */
+    /**
+     * Uploads the whole file as object {@code key}, with the given user metadata (names without the x-amz-meta-
+     * prefix; see {@link UserMetadata#normalize} for what is accepted). Large files go up in parts. The file must
+     * not change while it uploads: the size is taken once at the start. The returned {@code lastModified} is the
+     * server's clock at the upload (exact to the second); {@link #stat} gives the stored value.
+     */
     ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata) throws StoreException;
 
-    /** Uploads {@code bytes} as object {@code key} (small objects: directory markers, symlinks). */
+    /** Uploads {@code bytes} as object {@code key} (small objects: directory markers, symlinks); as {@link #putFile}. */
     ObjectInfo putBytes(String key, byte[] bytes, Map<String, String> userMetadata) throws StoreException;
 
     /** Metadata of one object, or empty if there is none. */
     Optional<ObjectInfo> stat(String key) throws StoreException;
 
-    /** Reads {@code length} bytes from {@code offset} (the rest of the object if length is negative). Caller closes. */
+    /**
+     * Reads {@code length} bytes from {@code offset} (the rest of the object if length is negative); fewer if the
+     * object ends first, none if {@code offset} is at or past its end. Caller closes. A failure while reading the
+     * stream is an {@link java.io.IOException} that names the object.
+     *
+     * @throws StoreException.NotFound if there is no such object
+     */
     InputStream get(String key, long offset, long length) throws StoreException;
 
     /** Deletes one object; deleting a missing object is not an error (S3 semantics). */
     void delete(String key) throws StoreException;
 
-    /** Server-side copy of one object, metadata included. */
+    /**
+     * Server-side copy of one object, metadata included.
+     *
+     * @throws StoreException.NotFound if the source does not exist
+     */
     ObjectInfo copy(String sourceKey, String targetKey) throws StoreException;
 
-    /** Every object whose key starts with {@code prefix}, recursively, in key order. */
+    /**
+     * Every object whose key starts with {@code prefix}, recursively, in key order (the order of Unicode code
+     * points, which is S3's UTF-8 byte order), paging through the server's answers. As S3 listings carry no
+     * user metadata, the returned infos have an empty {@code userMetadata}: {@link #stat} an object for it.
+     */
     List<ObjectInfo> list(String prefix) throws StoreException;
 
     @Override

@@ -1,0 +1,122 @@
+package io.cloudsync.volume;
+
+import io.cloudsync.cache.VolumeCache;
+import io.cloudsync.config.VolumeOptions;
+import io.cloudsync.journal.Journal;
+import io.cloudsync.store.ObjectStore;
+import io.cloudsync.writeback.UploadSource;
+import io.cloudsync.writeback.Uploader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A volume while the plugin runs: its cache directory, journal, object store and uploader, open from plugin
+ * start (or volume creation) until plugin stop (or removal), whether or not a container has it mounted.
+ *
+ * <p>On disk, under the state directory: {@code volumes/<name>/data} (the cache, mirroring the volume's tree)
+ * and {@code volumes/<name>/journal}.
+ */
+public final class OpenVolume implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(OpenVolume.class.getName());
+    private static final int UPLOAD_CONCURRENCY = 4;
+
+    private final String name;
+    private final VolumeOptions options;
+    private final Path dir;
+    private final Journal journal;
+    private final VolumeCache cache;
+    private final ObjectStore store;
+    private final Uploader uploader;
+
+    private OpenVolume(String name, VolumeOptions options, Path dir, Journal journal, VolumeCache cache,
+                       ObjectStore store, Uploader uploader) {
+        this.name = name;
+        this.options = options;
+        this.dir = dir;
+        this.journal = journal;
+        this.cache = cache;
+        this.store = store;
+        this.uploader = uploader;
+    }
+
+    /** Opens the volume's local state in {@code dir} (creating it), replays its journal and starts uploading. */
+    static OpenVolume open(String name, VolumeOptions options, Path dir, ObjectStore store) throws IOException {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        Journal journal = Journal.open(dir.resolve("journal"));
+        try {
+            VolumeCache cache = new VolumeCache(data, journal, options.readOnly());
+            UploadSource source = rel -> {
+                Path p = cache.contentPath(rel);
+                return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
+            };
+            Uploader uploader = new Uploader(name, journal, store, options.prefix(), source,
+                    options.writebackDelay(), UPLOAD_CONCURRENCY);
+            uploader.start();
+            return new OpenVolume(name, options, dir, journal, cache, store, uploader);
+        } catch (Throwable t) {
+            journal.close();
+            throw t;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public VolumeOptions options() {
+        return options;
+    }
+
+    public VolumeCache cache() {
+        return cache;
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+
+    public Uploader uploader() {
+        return uploader;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Uploads what fits in {@code grace}, then stops; what is left stays in the journal for the next start. */
+    void close(Duration grace) {
+        try {
+            if (!uploader.flush(grace)) {
+                LOG.warning(() -> "volume " + name + ": " + uploader.status().pendingFiles()
+                        + " change(s) not yet uploaded at shutdown; they stay in the journal and resume at the next start");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        uploader.close();
+        try {
+            journal.close();
+        } catch (IOException e) {
+            LOG.log(Level.SEVERE, "volume " + name + ": closing the journal failed", e);
+        }
+        store.close();
+    }
+}

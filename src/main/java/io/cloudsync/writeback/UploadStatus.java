@@ -1,0 +1,17 @@
+package io.cloudsync.writeback;
+
+import java.time.Instant;
+
+/**
+ * A snapshot of a volume's write-back state, for "docker volume inspect".
+ *
+ * @param pendingFiles     object keys with a change not yet in the store
+ * @param pendingBytes     bytes of local files waiting for upload
+ * @param oldestPendingAge milliseconds since the oldest pending change, 0 if none
+ * @param lastError        the last upload failure, or null
+ * @param lastUpload       when the last upload completed, or null
+ * @param completed        uploads and deletes completed since the plugin started
+ */
+public record UploadStatus(long pendingFiles, long pendingBytes, long oldestPendingAge, String lastError,
+                           Instant lastUpload, long completed) {
+}

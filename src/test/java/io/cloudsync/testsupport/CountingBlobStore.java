@@ -1,0 +1,89 @@
+package io.cloudsync.testsupport;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.domain.Blob;
+import org.jclouds.blobstore.options.GetOptions;
+import org.jclouds.blobstore.util.ForwardingBlobStore;
+import org.jclouds.io.Payload;
+import org.jclouds.io.Payloads;
+
+/**
+ * The blob store behind {@link S3ProxyServer}, counting the object bytes it hands to S3Proxy for GET requests
+ * (and for part copies, which read the source the same way). Bytes are counted as they are read, so an
+ * abandoned GET counts only what was actually sent.
+ */
+final class CountingBlobStore extends ForwardingBlobStore {
+
+    private final AtomicLong bytesServed = new AtomicLong();
+
+    CountingBlobStore(BlobStore delegate) {
+        super(delegate);
+    }
+
+    /** The store without counting, for test inspection that is no traffic of the code under test. */
+    BlobStore uncounted() {
+        return delegate();
+    }
+
+    long bytesServed() {
+        return bytesServed.get();
+    }
+
+    void reset() {
+        bytesServed.set(0);
+    }
+
+    @Override
+    public Blob getBlob(String container, String name) {
+        return counted(super.getBlob(container, name));
+    }
+
+    @Override
+    public Blob getBlob(String container, String name, GetOptions options) {
+        return counted(super.getBlob(container, name, options));
+    }
+
+    private Blob counted(Blob blob) {
+        if (blob == null || blob.getPayload() == null) {
+            return blob;
+        }
+        Payload original = blob.getPayload();
+        InputStream counting;
+        try {
+            counting = new FilterInputStream(original.openStream()) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    if (b >= 0) {
+                        bytesServed.incrementAndGet();
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int off, int len) throws IOException {
+                    int n = super.read(buffer, off, len);
+                    if (n > 0) {
+                        bytesServed.addAndGet(n);
+                    }
+                    return n;
+                }
+            };
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot open blob " + container(blob) + " for counting", e);
+        }
+        Payload wrapped = Payloads.newInputStreamPayload(counting);
+        wrapped.setContentMetadata(original.getContentMetadata());
+        blob.resetPayload(false); // setPayload would release (close) the original stream, which we now read
+        blob.setPayload(wrapped);
+        return blob;
+    }
+
+    private static String container(Blob blob) {
+        return blob.getMetadata().getContainer() + "/" + blob.getMetadata().getName();
+    }
+}

@@ -1,0 +1,145 @@
+package io.cloudsync.volume;
+
+import io.cloudsync.api.VolumeInfo;
+import io.cloudsync.store.FakeFaultInjectingObjectStore;
+import io.cloudsync.store.FakeInMemoryObjectStore;
+import io.cloudsync.store.ObjectStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Restart logic is tested by opening a new manager over the same state directory, like rclone's driver test. */
+class VolumeManagerTest {
+
+    @TempDir
+    Path tmp;
+    private final Map<String, FakeInMemoryObjectStore> buckets = new HashMap<>();
+    private FakeMounter mounter;
+    private VolumeManager manager;
+
+    @BeforeEach
+    void start() throws Exception {
+        buckets.put("bkt", new FakeInMemoryObjectStore("bkt"));
+        restart();
+    }
+
+    @AfterEach
+    void stop() {
+        manager.close();
+    }
+
+    private void restart() throws Exception {
+        if (manager != null) {
+            manager.close();
+        }
+        mounter = new FakeMounter();
+        manager = VolumeManager.start(tmp.resolve("state"), tmp.resolve("mnt"), "", this::store, mounter);
+    }
+
+    /** Each open gets its own view of the shared bucket, closed independently, like a real client. */
+    private ObjectStore store(String bucket) {
+        FakeInMemoryObjectStore b = buckets.computeIfAbsent(bucket, n -> new FakeInMemoryObjectStore(n, false, java.time.Clock.systemUTC()));
+        return new FakeFaultInjectingObjectStore(b);
+    }
+
+    private Path dataDir(String volume) {
+        return tmp.resolve("state/volumes").resolve(volume).resolve("data");
+    }
+
+    @Test
+    void createIsIdempotentAndOtherOptionsAreRefused() throws Exception {
+        manager.create("v", Map.of("bucket", "bkt"));
+        manager.create("v", Map.of("bucket", "bkt"));
+        assertEquals(1, manager.list().size());
+        Exception e = assertThrows(Exception.class, () -> manager.create("v", Map.of("bucket", "bkt", "prefix", "other")));
+        assertTrue(e.getMessage().contains("already exists with other options"), e.getMessage());
+    }
+
+    @Test
+    void aMissingBucketIsNamedOrCreatedOnRequest() throws Exception {
+        Exception e = assertThrows(Exception.class, () -> manager.create("v", Map.of("bucket", "nope")));
+        assertTrue(e.getMessage().contains("does not exist") && e.getMessage().contains("create-bucket=true"), e.getMessage());
+        manager.create("v", Map.of("bucket", "nope", "create-bucket", "true"));
+        assertTrue(buckets.get("nope").bucketExists());
+    }
+
+    @Test
+    void badOptionsGetTheValidationMessage() {
+        Exception e = assertThrows(Exception.class, () -> manager.create("v", Map.of("bucket", "bkt", "size", "1")));
+        assertTrue(e.getMessage().contains("unknown option 'size'"), e.getMessage());
+    }
+
+    @Test
+    void mountsAreCountedByIdAndSurviveARestart() throws Exception {
+        manager.create("v", Map.of("bucket", "bkt"));
+        String mp = manager.mount("v", "c1");
+        assertEquals(tmp.resolve("mnt/v").toString(), mp);
+        manager.mount("v", "c2");
+        manager.mount("v", "c2");
+        assertEquals(1, mounter.live.get(), "one FUSE mount serves every container");
+        manager.unmount("v", "c1");
+        assertEquals(mp, manager.path("v"), "still mounted for c2");
+
+        restart();
+        assertEquals(1, mounter.live.get(), "a volume Docker still holds is mounted again at start");
+        assertEquals(mp, manager.path("v"));
+        manager.unmount("v", "c2");
+        assertEquals(0, mounter.live.get());
+        assertEquals("", manager.path("v"));
+    }
+
+    @Test
+    void removeOfAMountedVolumeIsRefusedAndOfAnUnmountedOneKeepsTheObjects() throws Exception {
+        manager.create("v", Map.of("bucket", "bkt", "writeback-delay", "0"));
+        manager.mount("v", "c1");
+        Exception e = assertThrows(Exception.class, () -> manager.remove("v"));
+        assertTrue(e.getMessage().contains("in use by 1 container mount"), e.getMessage());
+        manager.unmount("v", "c1");
+        manager.remove("v");
+        assertTrue(manager.list().isEmpty());
+        assertTrue(!Files.exists(dataDir("v")), "local state is gone");
+    }
+
+    @Test
+    void pendingUploadsResumeAfterARestartAndStatusShowsThem() throws Exception {
+        manager.create("v", Map.of("bucket", "bkt", "writeback-delay", "1h"));
+        manager.mount("v", "c1");
+        Path f = dataDir("v").resolve("kept.txt");
+        Files.writeString(f, "survives");
+        // What the FUSE layer does at close: record the change in the volume's journal.
+        VolumeManagerTestAccess.journalOf(manager, "v").record(new io.cloudsync.journal.Mutation.FileChanged("kept.txt"));
+        VolumeInfo info = manager.get("v");
+        assertEquals(1L, info.status().get("pending-files"));
+        assertEquals(8L, info.status().get("pending-bytes"));
+
+        restart();
+        assertTrue(manager.flush("v", Duration.ofSeconds(10).toMillis()).durable());
+        assertEquals("survives", new String(buckets.get("bkt").content("v/kept.txt").orElseThrow(), StandardCharsets.UTF_8));
+        assertEquals(0L, manager.get("v").status().get("pending-files"));
+    }
+
+    @Test
+    void unknownVolumesGetAClearError() {
+        Exception e = assertThrows(Exception.class, () -> manager.mount("ghost", "c1"));
+        assertEquals("no such volume: 'ghost'", e.getMessage());
+    }
+
+    @Test
+    void theStatusSaysWhereTheDataGoes() throws Exception {
+        manager.create("v", Map.of("bucket", "bkt"));
+        String status = manager.get("v").status().toString();
+        assertTrue(status.contains("bucket=bkt") && status.contains("prefix=v"), status);
+    }
+}

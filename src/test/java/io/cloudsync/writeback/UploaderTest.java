@@ -1,0 +1,169 @@
+package io.cloudsync.writeback;
+
+import io.cloudsync.journal.Journal;
+import io.cloudsync.journal.Mutation;
+import io.cloudsync.store.FakeFaultInjectingObjectStore;
+import io.cloudsync.store.FakeFaultInjectingObjectStore.Operation;
+import io.cloudsync.store.FakeInMemoryObjectStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UploaderTest {
+
+    @TempDir
+    Path tmp;
+    private Path data;
+    private Journal journal;
+    private FakeInMemoryObjectStore bucket;
+    private FakeFaultInjectingObjectStore store;
+    private Uploader uploader;
+
+    @BeforeEach
+    void open() throws IOException {
+        data = Files.createDirectories(tmp.resolve("data"));
+        journal = Journal.open(tmp.resolve("journal"));
+        bucket = new FakeInMemoryObjectStore("bkt");
+        store = new FakeFaultInjectingObjectStore(bucket);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        if (uploader != null) {
+            uploader.close();
+        }
+        journal.close();
+    }
+
+    private void start(Duration delay) {
+        uploader = new Uploader("vol", journal, store, "pre", this::regularFile, delay, 2);
+        uploader.start();
+    }
+
+    private Optional<Path> regularFile(String rel) {
+        Path p = data.resolve(rel);
+        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    private void write(String rel, String content) throws IOException {
+        Path p = data.resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content);
+        journal.record(new Mutation.FileChanged(rel));
+    }
+
+    private String object(String key) {
+        return new String(bucket.content(key).orElseThrow(() -> new AssertionError("no object " + key)),
+                StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aClosedFileReachesTheBucketUnderThePrefixAndTheJournalEmpties() throws Exception {
+        start(Duration.ZERO);
+        write("a/b.txt", "hello");
+        assertTrue(uploader.flush(Duration.ofSeconds(10)));
+        assertEquals("hello", object("pre/a/b.txt"));
+        assertTrue(journal.pending().isEmpty());
+    }
+
+    @Test
+    void tenWritesBeforeTheDelayMakeOneUpload() throws Exception {
+        start(Duration.ofMillis(300));
+        for (int i = 0; i < 10; i++) {
+            write("f.txt", "version " + i);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> journal.pending().isEmpty());
+        assertEquals("version 9", object("pre/f.txt"));
+        assertEquals(1, store.calls(Operation.PUT_FILE));
+    }
+
+    @Test
+    void nothingIsUploadedBeforeTheDelay() throws Exception {
+        start(Duration.ofSeconds(30));
+        write("later.txt", "x");
+        assertEquals(1, uploader.status().pendingFiles());
+        assertEquals(0, store.calls(Operation.PUT_FILE));
+        assertTrue(uploader.flush(Duration.ofSeconds(10)), "a flush does not wait for the delay");
+        assertEquals("x", object("pre/later.txt"));
+    }
+
+    @Test
+    void failuresAreRetriedAndShownInTheStatus() throws Exception {
+        store.failNext(2, FakeFaultInjectingObjectStore.transientError("server is down"));
+        start(Duration.ZERO);
+        write("r.txt", "retried");
+        await().atMost(Duration.ofSeconds(5)).until(() -> uploader.status().lastError() != null);
+        assertTrue(uploader.status().lastError().contains("server is down"), uploader.status().lastError());
+        assertTrue(uploader.flush(Duration.ofSeconds(20)));
+        assertEquals("retried", object("pre/r.txt"));
+    }
+
+    @Test
+    void anExceptionThatIsNotAStoreErrorDoesNotStopTheQueue() throws Exception {
+        store.failWhen(c -> c.key().equals("pre/bad.txt"), 1, () -> {
+            throw new IllegalStateException("bug in a worker");
+        });
+        start(Duration.ZERO);
+        write("bad.txt", "b");
+        write("good.txt", "g");
+        assertTrue(uploader.flush(Duration.ofSeconds(20)));
+        assertEquals("b", object("pre/bad.txt"));
+        assertEquals("g", object("pre/good.txt"));
+    }
+
+    @Test
+    void aChangeDuringItsUploadIsUploadedAgain() throws Exception {
+        store.block(c -> c.operation() == Operation.PUT_FILE);
+        start(Duration.ZERO);
+        write("moving.txt", "first");
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.blockedCalls() == 1);
+        write("moving.txt", "second");
+        store.release();
+        assertTrue(uploader.flush(Duration.ofSeconds(10)));
+        assertEquals("second", object("pre/moving.txt"));
+        assertTrue(journal.pending().isEmpty());
+    }
+
+    @Test
+    void deletesAndDirectoryMarkersReachTheBucket() throws Exception {
+        start(Duration.ZERO);
+        journal.record(new Mutation.DirCreated("docs"));
+        write("docs/x.txt", "x");
+        assertTrue(uploader.flush(Duration.ofSeconds(10)));
+        assertEquals(Set.of("pre/docs/", "pre/docs/x.txt"), Set.copyOf(bucket.keys()));
+        Files.delete(data.resolve("docs/x.txt"));
+        journal.record(new Mutation.FileRemoved("docs/x.txt"));
+        journal.record(new Mutation.DirRemoved("docs"));
+        assertTrue(uploader.flush(Duration.ofSeconds(10)));
+        assertTrue(bucket.keys().isEmpty(), "bucket: " + bucket.keys());
+    }
+
+    @Test
+    void pendingChangesAreUploadedAfterARestart() throws Exception {
+        start(Duration.ofHours(1));
+        write("survivor.txt", "kept");
+        journal.sync();
+        uploader.close();
+        journal.close();
+        assertFalse(bucket.keys().contains("pre/survivor.txt"), "not due before the restart");
+
+        journal = Journal.open(tmp.resolve("journal"));
+        start(Duration.ofHours(1));
+        assertTrue(uploader.flush(Duration.ofSeconds(10)));
+        assertEquals("kept", object("pre/survivor.txt"));
+    }
+}
