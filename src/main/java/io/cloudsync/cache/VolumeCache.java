@@ -433,11 +433,20 @@ public final class VolumeCache {
         recordAttributeChange(rel, file);
     }
 
-    /** Sets access and modification times; null leaves that time unchanged. */
+    /**
+     * Sets access and modification times; null leaves that time unchanged. Times equal to the current ones change
+     * nothing and are not journaled: with the writeback cache the kernel sends the mtime it keeps again after a
+     * rename or chmod (when it writes back the changed ctime).
+     */
     public void setTimes(String path, Instant accessTime, Instant modifiedTime) throws IOException {
         requireWritable();
         String rel = CachePaths.relative(path);
         Path file = paths.file(rel);
+        NodeAttributes current = NodeAttributes.read(file);
+        if ((accessTime == null || accessTime.equals(current.accessTime()))
+                && (modifiedTime == null || modifiedTime.equals(current.modifiedTime()))) {
+            return;
+        }
         setTimes(file, accessTime, modifiedTime);
         recordAttributeChange(rel, file);
     }

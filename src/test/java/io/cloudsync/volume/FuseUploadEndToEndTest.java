@@ -1,0 +1,130 @@
+package io.cloudsync.volume;
+
+import io.cloudsync.cache.VolumeCache;
+import io.cloudsync.fuse.FuseVolumeMount;
+import io.cloudsync.journal.Journal;
+import io.cloudsync.testsupport.S3ProxyServer;
+import io.cloudsync.writeback.UploadSource;
+import io.cloudsync.writeback.Uploader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole data path on the host: real programs write into a FUSE-mounted volume, the journal records it, the
+ * uploader puts it into a real S3 server (S3Proxy on loopback), byte for byte under the volume's prefix.
+ */
+@Tag("fuse")
+class FuseUploadEndToEndTest {
+
+    private static final String BUCKET = "e2e-bucket";
+    private static final String PREFIX = "vol";
+
+    @TempDir
+    Path tmp;
+    S3ProxyServer s3;
+    Journal journal;
+    Uploader uploader;
+    FuseVolumeMount mount;
+    Path mnt;
+
+    @BeforeEach
+    void start() throws IOException {
+        s3 = S3ProxyServer.startNew(tmp.resolve("s3"));
+        s3.createBucket(BUCKET);
+        journal = Journal.open(tmp.resolve("journal"));
+        VolumeCache cache = new VolumeCache(tmp.resolve("data"), journal, false);
+        UploadSource source = rel -> {
+            Path p = cache.contentPath(rel);
+            return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
+        };
+        uploader = new Uploader("e2e", journal, s3.store(BUCKET), PREFIX, source, Duration.ofMillis(200), 2);
+        uploader.start();
+        mnt = tmp.resolve("mnt");
+        mount = FuseVolumeMount.mount(cache, mnt);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        try {
+            if (mount != null) {
+                mount.close();
+            }
+        } finally {
+            if (uploader != null) {
+                uploader.close();
+            }
+            if (journal != null) {
+                journal.close();
+            }
+            if (s3 != null) {
+                s3.close();
+            }
+        }
+    }
+
+    private String sh(String script) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sh", "-c", script).directory(mnt.toFile()).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), script);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), () -> script + ": " + out);
+        return out;
+    }
+
+    private byte[] object(String rel) {
+        return s3.readObject(BUCKET, PREFIX + "/" + rel);
+    }
+
+    @Test
+    void whatProgramsWriteReachesTheBucketByteForByte() throws Exception {
+        byte[] big = new byte[5 * 1024 * 1024 + 3];
+        new Random(7).nextBytes(big);
+        Path src = tmp.resolve("big.bin");
+        Files.write(src, big);
+        Path tree = tmp.resolve("tree");
+        Files.createDirectories(tree.resolve("a/b"));
+        Files.writeString(tree.resolve("a/one.txt"), "one\n");
+        Files.writeString(tree.resolve("a/b/two.txt"), "two\n");
+        Path archive = tmp.resolve("tree.tar");
+        new ProcessBuilder("tar", "-cf", archive.toString(), "-C", tree.toString(), ".").start().waitFor();
+
+        sh("cp " + src + " big.bin"
+                + " && mkdir x && tar -xf " + archive + " -C x"
+                + " && dd if=/dev/urandom of=dd.bin bs=64k count=8 conv=fsync 2>/dev/null"
+                + " && echo first > log.txt && echo second >> log.txt"
+                + " && mkdir empty"
+                + " && echo gone > gone.txt && rm gone.txt"
+                + " && echo moving > before.txt && mv before.txt after.txt");
+        assertTrue(uploader.flush(Duration.ofSeconds(60)), () -> "still pending: " + uploader.status());
+
+        assertArrayEquals(big, object("big.bin"));
+        assertEquals("one\n", new String(object("x/a/one.txt"), StandardCharsets.UTF_8));
+        assertEquals("two\n", new String(object("x/a/b/two.txt"), StandardCharsets.UTF_8));
+        assertArrayEquals(Files.readAllBytes(mnt.resolve("dd.bin")), object("dd.bin"));
+        assertEquals("first\nsecond\n", new String(object("log.txt"), StandardCharsets.UTF_8));
+        assertEquals("moving\n", new String(object("after.txt"), StandardCharsets.UTF_8));
+        List<String> keys = s3.listKeys(BUCKET, PREFIX + "/");
+        assertTrue(keys.contains(PREFIX + "/empty/"), () -> "an empty directory is a marker object: " + keys);
+        assertFalse(keys.contains(PREFIX + "/gone.txt"), keys::toString);
+        assertFalse(keys.contains(PREFIX + "/before.txt"), keys::toString);
+        assertEquals(List.of(), journal.pending(), "everything uploaded is completed in the journal");
+    }
+}
