@@ -80,6 +80,13 @@ class FuseVolumeMountTest {
     }
 
     @Test
+    void theMountReadsAheadOneMebibyte() throws IOException {
+        MountedVolume v = volume(false);
+        String device = MountTable.at(v.mnt.toAbsolutePath()).orElseThrow().device();
+        assertEquals("1024", Files.readString(Path.of("/sys/class/bdi", device, "read_ahead_kb")).strip());
+    }
+
+    @Test
     void aBusyMountIsStillUnmountedAndItsLoopEnds() throws IOException {
         MountedVolume v = volume(false);
         Process busy = new ProcessBuilder("sleep", "600").directory(v.mnt.toFile()).start();

@@ -1,0 +1,186 @@
+package io.cloudsync.cache;
+
+import io.cloudsync.journal.Journal;
+import io.cloudsync.journal.Mutation;
+import io.cloudsync.util.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+/**
+ * The operations of {@link VolumeCache} on open files. A write only marks its handle dirty (after the data is in,
+ * so a concurrent flush either sees the data or leaves the flag for later); flush and release journal a dirty
+ * handle once. The monitor of an {@link OpenFile} is held only while its own record is appended.
+ */
+final class HandleOperations {
+
+    private static final Logger LOG = Logger.getLogger(HandleOperations.class.getName());
+
+    private final CachePaths paths;
+    private final Journal journal;
+    private final OpenFiles openFiles;
+    private final boolean readOnly;
+
+    HandleOperations(CachePaths paths, Journal journal, OpenFiles openFiles, boolean readOnly) {
+        this.paths = paths;
+        this.journal = journal;
+        this.openFiles = openFiles;
+        this.readOnly = readOnly;
+    }
+
+    long create(String rel, int mode, Owner owner, Set<? extends OpenOption> options) throws IOException {
+        Path file = paths.file(rel);
+        FileChannel channel = FileChannel.open(file, CREATE_NEW, READ, WRITE, NOFOLLOW_LINKS);
+        try {
+            NodeSetup.applyModeAndOwner(file, mode, owner);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            NodeSetup.deleteAfterFailure(file, e);
+            throw e;
+        }
+        return register(channel, rel, options.contains(APPEND), true, true);
+    }
+
+    /** Read-write on a writable volume whatever the access: the writeback cache may read on write-only handles. */
+    long open(String rel, Set<? extends OpenOption> options) throws IOException {
+        boolean truncate = options.contains(TRUNCATE_EXISTING);
+        Path file = paths.file(rel);
+        FileChannel channel = readOnly
+                ? FileChannel.open(file, READ, NOFOLLOW_LINKS)
+                : FileChannel.open(file, READ, WRITE, NOFOLLOW_LINKS);
+        if (truncate) {
+            try {
+                channel.truncate(0);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
+        return register(channel, rel, options.contains(APPEND), truncate, false);
+    }
+
+    private long register(FileChannel channel, String rel, boolean append, boolean dirty, boolean created) {
+        OpenFile file = new OpenFile(openFiles.nextHandle(), channel, rel, append, dirty, created);
+        openFiles.add(file);
+        return file.handle;
+    }
+
+    int read(long handle, ByteBuffer dst, long offset) throws IOException {
+        FileChannel channel = openFiles.get(handle).channel;
+        int total = 0;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, offset + total);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    int write(long handle, ByteBuffer src, long offset) throws IOException {
+        OpenFile file = openFiles.get(handle);
+        int written;
+        if (file.append) {
+            synchronized (file.channel) { // appenders of one handle must not interleave between size() and write
+                written = writeFully(file.channel, src, file.channel.size());
+            }
+        } else {
+            written = writeFully(file.channel, src, offset);
+        }
+        file.markDirty();
+        return written;
+    }
+
+    private static int writeFully(FileChannel channel, ByteBuffer src, long offset) throws IOException {
+        int total = 0;
+        while (src.hasRemaining()) {
+            total += channel.write(src, offset + total);
+        }
+        return total;
+    }
+
+    void truncate(long handle, long size) throws IOException {
+        OpenFile file = openFiles.get(handle);
+        setLength(file.channel, size);
+        file.markDirty();
+    }
+
+    /** Cuts or zero-extends: FileChannel.truncate never extends, so one zero byte at the end leaves a hole. */
+    static void setLength(FileChannel channel, long size) throws IOException {
+        long current = channel.size();
+        if (size < current) {
+            channel.truncate(size);
+        } else if (size > current) {
+            channel.write(ByteBuffer.allocate(1), size - 1);
+        }
+    }
+
+    void setTimes(long handle, Instant accessTime, Instant modifiedTime) throws IOException {
+        OpenFile file = openFiles.get(handle);
+        NodeSetup.setTimes(paths.file(file.path()), accessTime, modifiedTime);
+        file.markDirty();
+    }
+
+    void flush(long handle) throws IOException {
+        recordIfDirty(openFiles.get(handle));
+    }
+
+    void release(long handle) throws IOException {
+        OpenFile file = openFiles.remove(handle);
+        try {
+            recordIfDirty(file);
+        } finally {
+            file.channel.close();
+        }
+    }
+
+    void fsync(long handle, boolean dataOnly) throws IOException {
+        OpenFile file = openFiles.get(handle);
+        file.channel.force(!dataOnly);
+        if (file.takeEntryUnsynced()) {
+            // a new file's name must survive the crash as well as its data
+            AtomicFiles.fsyncDirectory(paths.file(file.path()).getParent());
+        }
+        recordIfDirty(file);
+        journal.sync();
+    }
+
+    private void recordIfDirty(OpenFile file) throws IOException {
+        synchronized (file) {
+            if (!file.takeDirtyLocked() || file.hiddenLocked()) {
+                return;
+            }
+            try {
+                journal.record(new Mutation.FileChanged(file.pathLocked()));
+            } catch (IOException | RuntimeException e) {
+                file.restoreDirty(); // the next flush or release tries again
+                throw e;
+            }
+        }
+    }
+
+    void closeOpenFiles() {
+        for (OpenFile file : openFiles.removeAll()) {
+            try (FileChannel ignored = file.channel) {
+                recordIfDirty(file);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "closing " + file.path() + " of " + paths.dataDir() + " at unmount failed", e);
+            }
+        }
+    }
+}
