@@ -29,6 +29,7 @@ public final class Command {
     private Path directory;
     private String stdin;
     private final Map<String, String> extraEnv = new java.util.LinkedHashMap<>();
+    private final java.util.Set<String> removedEnv = new java.util.HashSet<>();
 
     private Command(List<String> argv) {
         this.argv = List.copyOf(argv);
@@ -70,12 +71,20 @@ public final class Command {
         return this;
     }
 
+    /** Runs the program without environment variable {@code name}. */
+    public Command unsetEnv(String name) {
+        removedEnv.add(name);
+        extraEnv.remove(name);
+        return this;
+    }
+
     /** Runs the program and returns its result whatever the exit code. */
     public Result run() {
         var builder = new ProcessBuilder(argv);
         builder.environment().clear();
         builder.environment().putAll(DockerHost.cleanEnvironment());
         builder.environment().putAll(extraEnv);
+        builder.environment().keySet().removeAll(removedEnv);
         if (directory != null) {
             builder.directory(directory.toFile());
         }

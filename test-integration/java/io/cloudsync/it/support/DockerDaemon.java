@@ -65,7 +65,9 @@ public final class DockerDaemon {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for dockerd to stop", e);
         }
-        Command.of(SETUP_SCRIPT).directory(PluginPackage.projectRoot()).timeout(START_DEADLINE).check();
+        // The daemon inherits the script's environment: leave it as a login shell would have it.
+        Command.of("bash", SETUP_SCRIPT).directory(PluginPackage.projectRoot()).unsetEnv("DOCKER_HOST")
+                .timeout(START_DEADLINE).check();
         await("dockerd answers 'docker info' again").atMost(START_DEADLINE).pollInterval(Duration.ofMillis(250))
                 .until(() -> Command.docker("info", "--format", "{{.ID}}").timeout(Duration.ofSeconds(20)).run().exitCode() == 0);
     }
