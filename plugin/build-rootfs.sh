@@ -41,8 +41,9 @@ copy_with_deps() {
     done
   done
 }
-copy_with_deps "$libfuse" "$fusermount"
-copy_with_deps $(find "$rootfs/opt/java" -name '*.so' -o -path '*/bin/java' | sed "s|^$rootfs||" | while read -r f; do echo "$rootfs$f"; done) 2>/dev/null || true
+# libgcc_s is dlopen'ed by glibc when libfuse's multithreaded loop cancels its worker threads (pthread_cancel
+# aborts the process without it), so ldd cannot find it: name it.
+copy_with_deps "$libfuse" "$fusermount" /lib/x86_64-linux-gnu/libgcc_s.so.1
 # ldd on the runtime's own files (they live in the rootfs already): copy their system dependencies.
 for f in $(find "$rootfs/opt/java" \( -name '*.so' -o -path '*/bin/java' \)); do
   for dep in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*' | grep -v "^$rootfs" | sort -u); do

@@ -2,7 +2,6 @@ package io.cloudsync.api;
 
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -113,7 +112,7 @@ public final class PluginServer implements AutoCloseable {
         // which strict RFC 9110 parsing rejects with 400 "Bad HostPort"; the Host of a unix socket means nothing.
         http.setHttpCompliance(HttpCompliance.RFC9110.with("DOCKER_PLUGIN_CLIENT", HttpCompliance.Violation.UNSAFE_HOST_HEADER));
         // One acceptor and one selector: the only client is the local Docker daemon, and the machine is small.
-        UnixDomainServerConnector connector = new UnixDomainServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+        UnixDomainServerConnector connector = new UnixDomainServerConnector(jetty, 1, 1, new DockerClientConnectionFactory(http));
         connector.setUnixDomainPath(socketPath);
         connector.setIdleTimeout(idleTimeout.toMillis());
         jetty.addConnector(connector);

@@ -1,5 +1,6 @@
 package io.cloudsync.volume;
 
+import io.cloudsync.fuse.FuseMountOptions;
 import io.cloudsync.fuse.FuseVolumeMount;
 
 import java.io.IOException;
@@ -10,7 +11,8 @@ public final class FuseMounter implements Mounter {
 
     @Override
     public Mount mount(OpenVolume volume, Path mountpoint) throws IOException {
-        FuseVolumeMount mount = FuseVolumeMount.mount(volume.cache(), mountpoint);
+        FuseVolumeMount mount = FuseVolumeMount.mount(volume.cache(), mountpoint,
+                FuseMountOptions.defaults("cloudsync:" + volume.name()));
         return mount::close;
     }
 

@@ -158,6 +158,20 @@ class PluginServerEndpointsTest {
         assertEquals(Map.of(), driver.optionsOf("data"));
     }
 
+    @Test
+    void theEmptyHostHeaderOfDocker20IsAccepted() throws Exception {
+        // moby 20.10 sets the socket path as the URL host; Go's client cuts it at '/', leaving "Host: ".
+        RawHttpClient.Reply reply;
+        try (RawHttpClient client = new RawHttpClient(socket)) {
+            reply = client.exchange("POST " + PluginRoutes.ACTIVATE + " HTTP/1.1\r\n"
+                    + "Host: \r\n"
+                    + "User-Agent: Go-http-client/1.1\r\n"
+                    + "Content-Length: 2\r\n"
+                    + "Accept: " + PluginRoutes.CONTENT_TYPE + "\r\n\r\n{}");
+        }
+        assertOk("{\"Implements\":[\"VolumeDriver\"]}", reply);
+    }
+
     private void create(String name, String optsJson) throws IOException {
         assertOk("{\"Err\":\"\"}", RawHttpClient.post(socket, PluginRoutes.CREATE,
                 "{\"Name\":\"" + name + "\",\"Opts\":" + optsJson + "}"));
