@@ -14,19 +14,33 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Docker engine the tests use: always the local one on {@value #SOCKET}. Environment variables such as
+ * The Docker engine the tests use: the local one on /var/run/docker.sock. Environment variables such as
  * DOCKER_HOST, DOCKER_CONTEXT or DOCKER_TLS_VERIFY are ignored on purpose, for the docker-java client and for
  * every CLI the tests start (see {@link #cleanEnvironment()}): the plugin is installed into the engine of this
  * host, and the tests must talk to that one.
  */
 public final class DockerHost {
 
-    public static final String SOCKET = "/var/run/docker.sock";
+    /**
+     * The engine's socket. Only an explicit -Dcloudsync.it.docker-socket=PATH changes it, which is how the
+     * skip-or-fail behaviour without an engine is tried out; no environment variable does.
+     */
+    public static final String SOCKET = System.getProperty("cloudsync.it.docker-socket", "/var/run/docker.sock");
     public static final String DOCKER_HOST = "unix://" + SOCKET;
     /** The local image the containers run, made by scripts/setup.sh with "docker import" of busybox-static. */
     public static final String BUSYBOX_IMAGE = "cloudsync-test-busybox:latest";
 
+    // docker-java's HTTP client logs each retried request at INFO (after a dockerd restart, say): keep tests quiet.
+    // Held in a field because java.util.logging keeps loggers only weakly.
+    private static final java.util.logging.Logger HTTP_CLIENT_LOG = quiet("com.github.dockerjava.zerodep");
+
     private static DockerClient client;
+
+    private static java.util.logging.Logger quiet(String name) {
+        var logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
+    }
 
     private DockerHost() {
     }

@@ -1,32 +1,33 @@
 package io.cloudsync.it.support;
 
 import java.util.Optional;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.opentest4j.TestAbortedException;
 
 /**
  * Checks once per run that the Docker engine answers and the local test image exists. Without them the Docker
- * tests are skipped on a developer's machine, but fail with CI=true: there they must run, never skip.
+ * test classes are reported as skipped, with the reason, on a developer's machine, but fail with CI=true:
+ * there they must run, never skip.
  */
-public final class DockerRequirement implements BeforeAllCallback {
+public final class DockerRequirement implements ExecutionCondition {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DockerRequirement.class);
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        // Computed once per run in the root store, so a missing engine is reported once, not probed per class.
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        // Computed once per run in the root store, so a missing engine is probed and reported once.
         Optional<?> problem = context.getRoot().getStore(NAMESPACE)
                 .getOrComputeIfAbsent("problem", key -> findProblem(), Optional.class);
         if (problem.isEmpty()) {
-            return;
+            return ConditionEvaluationResult.enabled("the Docker engine answers on " + DockerHost.SOCKET);
         }
-        String message = problem.get() + "";
         if (DockerHost.isCi()) {
-            throw new AssertionError("CI=true, so the Docker tests must run, but " + message
+            throw new AssertionError("CI=true, so the Docker tests must run, but " + problem.get()
                     + ". Run scripts/setup.sh as root (it installs docker.io, starts dockerd and imports the test image).");
         }
-        throw new TestAbortedException("Docker tests skipped: " + message + " (with CI=true this is a failure)");
+        return ConditionEvaluationResult.disabled("Docker tests skipped: " + problem.get()
+                + " (with CI=true this is a failure)");
     }
 
     private static Optional<String> findProblem() {
