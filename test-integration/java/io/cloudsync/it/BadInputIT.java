@@ -109,6 +109,8 @@ class BadInputIT {
             assertFalse(result.output().contains(s3.secretKey()), "the error shows the secret key");
             assertFalse(Volumes.names().contains("unreachable-vol"), "a failed create left volume unreachable-vol");
             assertTrue(unreachable.isEnabled(), "the plugin stopped serving after an unreachable endpoint");
+            var leaking = unreachable.logLines().stream().filter(line -> line.contains(s3.secretKey())).toList();
+            assertTrue(leaking.isEmpty(), () -> "the plugin logged its secret key while failing: " + leaking.size() + " line(s)");
         }
     }
 
