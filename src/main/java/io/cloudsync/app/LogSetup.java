@@ -21,7 +21,11 @@ final class LogSetup {
 
     static void configure(String levelName) {
         Level level = parse(levelName);
-        LogManager.getLogManager().reset();
+        if (LogManager.getLogManager() instanceof ShutdownSafeLogManager manager) {
+            manager.resetForConfiguration();
+        } else {
+            LogManager.getLogManager().reset();
+        }
         Handler handler = new ConsoleHandler();
         handler.setLevel(Level.ALL);
         handler.setFormatter(new OneLine());

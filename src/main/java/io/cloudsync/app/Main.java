@@ -21,6 +21,11 @@ import java.util.logging.Logger;
  */
 public final class Main {
 
+    static {
+        // Before the first logger: keep logging alive through the shutdown hook (see ShutdownSafeLogManager).
+        System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
+    }
+
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
     static final Duration SHUTDOWN_UPLOAD_GRACE = Duration.ofSeconds(7);
 
