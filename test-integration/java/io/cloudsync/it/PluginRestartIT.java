@@ -2,6 +2,7 @@ package io.cloudsync.it;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.cloudsync.it.support.BucketChecks;
@@ -14,6 +15,7 @@ import io.cloudsync.it.support.PluginPackage;
 import io.cloudsync.it.support.Volumes;
 import io.cloudsync.testsupport.S3ProxyServer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Volumes and their data outlive the plugin process: "docker plugin disable" and "enable", and a restart of
  * dockerd itself (which stops and restarts every plugin), leave the volumes listed, their data readable, and new
- * writes uploading. Files still waiting for their writeback delay when dockerd goes down are uploaded after.
+ * writes uploading. Files still waiting for their writeback delay when the plugin is killed (kill -9, which
+ * dockerd answers by starting it again) or dockerd goes down are uploaded after.
  */
 @DockerTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -69,6 +72,37 @@ class PluginRestartIT {
 
     @Test
     @Order(2)
+    void aKilledPluginIsStartedAgainAndUploadsWhatWasPendingAtTheCrash() {
+        String volume = "crash-vol";
+        // A delay long enough that the file is surely still pending when the plugin dies.
+        Volumes.create(volume, plugin.driverName(), Map.of("bucket", BUCKET, "writeback-delay", "20s"));
+        Containers.Run writer = Containers.run(volume, """
+                set -e
+                mkdir -p /data/d
+                dd if=/dev/urandom of=/data/d/synced.bin bs=65536 count=8 conv=fsync 2>/dev/null
+                cd /data && sha256sum d/synced.bin
+                """).assertSucceeded();
+        Map<String, String> written = BucketChecks.parseSha256sum(writer.stdout());
+        assertEquals(1, written.size(), writer::describe);
+        long pending = Volumes.inspect(volume).path("Status").path("pending-files").asLong(-1);
+        assertTrue(pending >= 1, () -> "the file is no longer pending before the crash (pending-files " + pending
+                + "), so the crash would prove nothing");
+
+        List<Long> killed = plugin.killProcesses();
+        await("dockerd starts plugin " + plugin.name() + " again after kill -9 of " + killed)
+                .atMost(RESTART_DEADLINE).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> {
+                    List<Long> now = plugin.processIds();
+                    return !now.isEmpty() && now.stream().noneMatch(killed::contains) && plugin.isEnabled();
+                });
+
+        awaitListedAgain(volume);
+        BucketChecks.awaitObjects(s3, BUCKET, volume, written);
+        assertDataReadable(volume, written);
+    }
+
+    @Test
+    @Order(3)
     void aDockerdRestartKeepsVolumesAndDataAndFinishesPendingUploads() {
         var whyNot = new StringBuilder();
         Optional<Long> pid = DockerDaemon.setupStartedPid(whyNot);

@@ -194,6 +194,43 @@ public final class ManagedPlugin implements AutoCloseable {
         return Command.docker("plugin", "inspect", "-f", format, name).timeout(CLI_TIMEOUT).check().stdout().trim();
     }
 
+    /**
+     * The host PIDs of the plugin's processes: those whose cgroup path names the plugin id (containerd runs each
+     * managed plugin as a container named by its id).
+     */
+    public List<Long> processIds() {
+        String id = id();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .filter(p -> cgroupMentions(p, id))
+                    .map(p -> Long.parseLong(p.getFileName().toString()))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list /proc", e);
+        }
+    }
+
+    private static boolean cgroupMentions(Path proc, String id) {
+        try {
+            return Files.readString(proc.resolve("cgroup")).contains(id);
+        } catch (IOException e) {
+            return false; // the process ended while we looked
+        }
+    }
+
+    /** SIGKILLs the plugin's processes, by PID, as a crash would end them; dockerd then starts the plugin again. */
+    public List<Long> killProcesses() {
+        List<Long> pids = processIds();
+        if (pids.isEmpty()) {
+            throw new AssertionError("plugin " + name + " has no process to kill");
+        }
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        return pids;
+    }
+
     /** The plugin's lines in dockerd's log (stdout and stderr of the plugin process). */
     public List<String> logLines() {
         return DockerdLog.locate().linesTaggedWith("plugin=" + id());
