@@ -98,9 +98,9 @@ public final class PluginPackage {
     private static void linkOrCopy(Path source, Path target) throws IOException {
         try {
             Files.createLink(target, source);
-        } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
+        } catch (FileAlreadyExistsException e) {
             throw e;
-        } catch (IOException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             // Another filesystem or no hard links: a copy costs more but is just as good.
             Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
         }
