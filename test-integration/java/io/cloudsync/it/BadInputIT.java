@@ -12,6 +12,7 @@ import io.cloudsync.it.support.DockerTest;
 import io.cloudsync.it.support.ManagedPlugin;
 import io.cloudsync.it.support.PluginPackage;
 import io.cloudsync.it.support.PluginSocket;
+import io.cloudsync.it.support.UniqueNames;
 import io.cloudsync.it.support.Volumes;
 import io.cloudsync.testsupport.S3ProxyServer;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.net.ServerSocket;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,8 +37,7 @@ class BadInputIT {
 
     private static final String BUCKET = "it-bad-input";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AtomicInteger GOOD_VOLUMES = new AtomicInteger();
-
+    
     private static S3ProxyServer s3;
     private static PluginPackage pkg;
     private static ManagedPlugin plugin;
@@ -62,7 +61,7 @@ class BadInputIT {
     @AfterEach
     void pluginStillServes() {
         assertTrue(plugin.isEnabled(), "the plugin is no longer enabled after bad input");
-        String volume = "still-serves-" + GOOD_VOLUMES.incrementAndGet();
+        String volume = UniqueNames.of("still-serves");
         Command.Result created = Volumes.createWithCli(volume, plugin.driverName(), Map.of("bucket", BUCKET));
         assertEquals(0, created.exitCode(), created::describe);
         assertEquals(BUCKET, Volumes.inspect(volume).path("Status").path("bucket").asText());
@@ -72,7 +71,7 @@ class BadInputIT {
 
     @Test
     void anUnknownOptionIsRefusedWithTheListOfValidOnes() {
-        Command.Result result = createFails("bad-option-vol", Map.of("bucket", BUCKET, "bogus", "1"));
+        Command.Result result = createFails(UniqueNames.of("bad-option-vol"), Map.of("bucket", BUCKET, "bogus", "1"));
         assertMentions(result, "bogus");
         assertMentions(result, "bucket"); // the list of valid options
         assertMentions(result, "prefix");
@@ -80,14 +79,14 @@ class BadInputIT {
 
     @Test
     void aBucketNameAgainstTheS3RulesIsRefusedAndNamed() {
-        Command.Result result = createFails("bad-bucket-vol", Map.of("bucket", "Bad_Name"));
+        Command.Result result = createFails(UniqueNames.of("bad-bucket-vol"), Map.of("bucket", "Bad_Name"));
         assertMentions(result, "Bad_Name");
         assertMentions(result, "bucket");
     }
 
     @Test
     void aPrefixThatClimbsOutWithDotDotIsRefused() {
-        Command.Result result = createFails("bad-prefix-vol", Map.of("bucket", BUCKET, "prefix", "../x"));
+        Command.Result result = createFails(UniqueNames.of("bad-prefix-vol"), Map.of("bucket", BUCKET, "prefix", "../x"));
         assertMentions(result, "prefix");
         assertMentions(result, "..");
     }
@@ -103,11 +102,12 @@ class BadInputIT {
                 ManagedPlugin.settingsFor(endpoint, s3.accessKey(), s3.secretKey()))) {
             var options = new LinkedHashMap<String, String>();
             options.put("bucket", BUCKET);
-            Command.Result result = Volumes.createWithCli("unreachable-vol", unreachable.driverName(), options);
+            String volume = UniqueNames.of("unreachable-vol");
+            Command.Result result = Volumes.createWithCli(volume, unreachable.driverName(), options);
             assertNotEquals(0, result.exitCode(), () -> "create over an unreachable endpoint succeeded: " + result.describe());
             assertMentions(result, "127.0.0.1:" + closedPort);
             assertFalse(result.output().contains(s3.secretKey()), "the error shows the secret key");
-            assertFalse(Volumes.names().contains("unreachable-vol"), "a failed create left volume unreachable-vol");
+            assertFalse(Volumes.names().contains(volume), "a failed create left volume " + volume);
             assertTrue(unreachable.isEnabled(), "the plugin stopped serving after an unreachable endpoint");
             var leaking = unreachable.logLines().stream().filter(line -> line.contains(s3.secretKey())).toList();
             assertTrue(leaking.isEmpty(), () -> "the plugin logged its secret key while failing: " + leaking.size() + " line(s)");

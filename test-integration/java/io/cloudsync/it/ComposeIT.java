@@ -103,15 +103,15 @@ class ComposeIT {
         await("volume " + volume + " gone after 'down -v'").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(250)).until(() -> !Volumes.names().contains(volume));
         assertFalse(Volumes.names().contains(volume));
-        assertTrue(s3.objectExists(BUCKET, PREFIX + "/run-1.txt"), () -> "removing the volume deleted remote data: " + s3.listKeys(BUCKET));
-        assertTrue(s3.objectExists(BUCKET, PREFIX + "/run-2.txt"), () -> "removing the volume deleted remote data: " + s3.listKeys(BUCKET));
+        assertTrue(s3.objectExists(BUCKET, PREFIX + "/run-1.txt"), () -> "removing the volume deleted remote data: " + BucketChecks.keysForMessage(s3, BUCKET));
+        assertTrue(s3.objectExists(BUCKET, PREFIX + "/run-2.txt"), () -> "removing the volume deleted remote data: " + BucketChecks.keysForMessage(s3, BUCKET));
     }
 
     private void awaitObject(String key, String content) {
         await("object " + key + " in bucket " + BUCKET).atMost(BucketChecks.UPLOAD_DEADLINE)
                 .pollInterval(Duration.ofMillis(250))
                 .untilAsserted(() -> {
-                    assertTrue(s3.objectExists(BUCKET, key), () -> "no " + key + "; keys: " + s3.listKeys(BUCKET));
+                    assertTrue(s3.objectExists(BUCKET, key), () -> "no " + key + "; keys: " + BucketChecks.keysForMessage(s3, BUCKET));
                     assertArrayEquals(content.getBytes(StandardCharsets.UTF_8), s3.readObject(BUCKET, key), () -> "bytes of " + key);
                 });
     }

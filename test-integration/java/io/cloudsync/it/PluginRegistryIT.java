@@ -10,6 +10,7 @@ import io.cloudsync.it.support.DockerTest;
 import io.cloudsync.it.support.LocalRegistry;
 import io.cloudsync.it.support.ManagedPlugin;
 import io.cloudsync.it.support.PluginPackage;
+import io.cloudsync.it.support.UniqueNames;
 import io.cloudsync.it.support.Volumes;
 import io.cloudsync.testsupport.S3ProxyServer;
 import java.time.Duration;
@@ -37,7 +38,7 @@ class PluginRegistryIT {
             String socket = ManagedPlugin.socketName(pkg.configJson());
             try (ManagedPlugin installed = ManagedPlugin.install(reference, socket, ManagedPlugin.settingsFor(s3))) {
                 assertTrue(installed.isEnabled(), "docker plugin install did not enable " + reference);
-                String volume = "registry-vol";
+                String volume = UniqueNames.of("registry-vol");
                 Volumes.create(volume, installed.driverName(), Map.of("bucket", bucket));
 
                 Containers.Run writer = Containers.run(volume, """

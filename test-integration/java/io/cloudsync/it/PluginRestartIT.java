@@ -12,6 +12,7 @@ import io.cloudsync.it.support.DockerHost;
 import io.cloudsync.it.support.DockerTest;
 import io.cloudsync.it.support.ManagedPlugin;
 import io.cloudsync.it.support.PluginPackage;
+import io.cloudsync.it.support.UniqueNames;
 import io.cloudsync.it.support.Volumes;
 import io.cloudsync.testsupport.S3ProxyServer;
 import java.time.Duration;
@@ -59,7 +60,7 @@ class PluginRestartIT {
     @Test
     @Order(1)
     void disableAndEnableKeepVolumesAndData() {
-        String volume = "disable-enable-vol";
+        String volume = UniqueNames.of("disable-enable-vol");
         Map<String, String> before = writeAndAwaitUpload(volume, "before");
 
         plugin.disable();
@@ -73,7 +74,7 @@ class PluginRestartIT {
     @Test
     @Order(2)
     void aKilledPluginIsStartedAgainAndUploadsWhatWasPendingAtTheCrash() {
-        String volume = "crash-vol";
+        String volume = UniqueNames.of("crash-vol");
         // A delay long enough that the file is surely still pending when the plugin dies.
         Volumes.create(volume, plugin.driverName(), Map.of("bucket", BUCKET, "writeback-delay", "20s"));
         Containers.Run writer = Containers.run(volume, """
@@ -113,10 +114,10 @@ class PluginRestartIT {
             }
             Assumptions.abort("dockerd restart not tested: " + whyNot + " (the test only restarts a daemon it started)");
         }
-        String volume = "daemon-restart-vol";
+        String volume = UniqueNames.of("daemon-restart-vol");
         Map<String, String> before = writeAndAwaitUpload(volume, "before");
         // Written with a long delay, so that it is most likely still pending when dockerd stops the plugin.
-        String slowVolume = "daemon-restart-slow-vol";
+        String slowVolume = UniqueNames.of("daemon-restart-slow-vol");
         Volumes.create(slowVolume, plugin.driverName(), Map.of("bucket", BUCKET, "writeback-delay", "15s"));
         Map<String, String> pending = BucketChecks.parseSha256sum(Containers.run(slowVolume,
                 "set -e; echo pending > /data/pending.txt; sync; cd /data && sha256sum pending.txt").assertSucceeded().stdout());

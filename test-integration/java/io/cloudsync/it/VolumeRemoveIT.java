@@ -12,6 +12,7 @@ import io.cloudsync.it.support.Containers;
 import io.cloudsync.it.support.DockerTest;
 import io.cloudsync.it.support.ManagedPlugin;
 import io.cloudsync.it.support.PluginPackage;
+import io.cloudsync.it.support.UniqueNames;
 import io.cloudsync.it.support.Volumes;
 import io.cloudsync.testsupport.S3ProxyServer;
 import java.time.Duration;
@@ -50,7 +51,7 @@ class VolumeRemoveIT {
 
     @Test
     void removingAVolumeInUseFailsAndRemovingItAfterwardsKeepsTheRemoteData() {
-        String volume = "remove-vol";
+        String volume = UniqueNames.of("remove-vol");
         Volumes.create(volume, plugin.driverName(), Map.of("bucket", BUCKET));
         Containers.Run writer = Containers.run(volume, "set -e; mkdir -p /data/keep; echo 'keep me' > /data/keep/me.txt;"
                 + " cd /data && sha256sum keep/me.txt").assertSucceeded();
@@ -75,7 +76,7 @@ class VolumeRemoveIT {
         assertEquals(0, removed.exitCode(), removed::describe);
         assertFalse(Volumes.names().contains(volume), "docker volume ls still lists " + volume);
         assertTrue(s3.objectExists(BUCKET, volume + "/keep/me.txt"),
-                () -> "removing the volume deleted its objects; bucket now: " + s3.listKeys(BUCKET));
+                () -> "removing the volume deleted its objects; bucket now: " + BucketChecks.keysForMessage(s3, BUCKET));
         assertEquals("keep me\n", new String(s3.readObject(BUCKET, volume + "/keep/me.txt"), java.nio.charset.StandardCharsets.UTF_8));
     }
 

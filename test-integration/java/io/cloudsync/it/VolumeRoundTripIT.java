@@ -11,6 +11,7 @@ import io.cloudsync.it.support.Containers;
 import io.cloudsync.it.support.DockerTest;
 import io.cloudsync.it.support.ManagedPlugin;
 import io.cloudsync.it.support.PluginPackage;
+import io.cloudsync.it.support.UniqueNames;
 import io.cloudsync.it.support.Volumes;
 import io.cloudsync.testsupport.S3ProxyServer;
 import java.time.Duration;
@@ -59,7 +60,7 @@ class VolumeRoundTripIT {
     void whatAContainerWritesReachesTheBucketAndASecondContainerReadsIt() {
         String bucket = "it-roundtrip-data";
         s3.createBucket(bucket);
-        String volume = "roundtrip-vol";
+        String volume = UniqueNames.of("roundtrip-vol");
         Volumes.create(volume, plugin.driverName(), Map.of("bucket", bucket));
 
         Containers.Run writer = Containers.run(volume, WRITE_SCRIPT).assertSucceeded();
@@ -86,7 +87,7 @@ class VolumeRoundTripIT {
     void inspectShowsWhereTheDataGoesAndWhatIsPendingButNeverTheSecret() {
         String bucket = "it-roundtrip-inspect";
         s3.createBucket(bucket);
-        String volume = "inspect-vol";
+        String volume = UniqueNames.of("inspect-vol");
         Volumes.create(volume, plugin.driverName(), Map.of("bucket", bucket, "prefix", "team/inspect"));
         Containers.run(volume, "echo data > /data/file.txt").assertSucceeded();
 
@@ -101,7 +102,7 @@ class VolumeRoundTripIT {
         // Once uploaded, nothing is pending any more, and inspect says so.
         await("pending-files reaches 0").atMost(BucketChecks.UPLOAD_DEADLINE).pollInterval(Duration.ofMillis(250))
                 .until(() -> Volumes.inspect(volume).path("Status").path("pending-files").asLong(-1) == 0);
-        assertTrue(s3.objectExists(bucket, "team/inspect/file.txt"), () -> "keys: " + s3.listKeys(bucket));
+        assertTrue(s3.objectExists(bucket, "team/inspect/file.txt"), () -> "keys: " + BucketChecks.keysForMessage(s3, bucket));
 
         var lines = plugin.logLines();
         assertFalse(lines.isEmpty(), "dockerd's log has no line of plugin " + plugin.name() + "; is it the right log?");

@@ -59,8 +59,21 @@ public final class BucketChecks {
                     }
                     if (!found.equals(digests)) {
                         throw new AssertionError("bucket " + bucket + " holds " + found + " but the container wrote "
-                                + digests + "; keys now: " + s3.listKeys(bucket));
+                                + digests + "; keys now: " + keysForMessage(s3, bucket));
                     }
                 });
+    }
+
+    /**
+     * The bucket's keys for a failure message. S3Proxy's filesystem backend shows an object being written as a
+     * temporary file without its attributes, and a listing at that moment fails: say so rather than let the
+     * listing's exception replace the message of the assertion being polled.
+     */
+    public static String keysForMessage(S3ProxyServer s3, String bucket) {
+        try {
+            return s3.listKeys(bucket).toString();
+        } catch (RuntimeException e) {
+            return "(cannot list bucket " + bucket + " now: " + e.getMessage() + ")";
+        }
     }
 }

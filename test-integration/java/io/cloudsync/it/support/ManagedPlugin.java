@@ -13,11 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One cloudsync plugin installed in the real engine for a test: made with "docker plugin create" from the
@@ -52,9 +50,7 @@ public final class ManagedPlugin implements AutoCloseable {
 
     /** A plugin name unique to this run: "cloudsync-it-PURPOSE-xxxxxxxx". */
     public static String uniqueName(String purpose) {
-        byte[] random = new byte[4];
-        ThreadLocalRandom.current().nextBytes(random);
-        return "cloudsync-it-" + purpose + "-" + HexFormat.of().formatHex(random);
+        return UniqueNames.of("cloudsync-it-" + purpose);
     }
 
     /** The settings that point a plugin at {@code s3} (endpoint, region, keys) with debug logging. */
