@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudsync.it.support.Command;
-import io.cloudsync.it.support.DockerTest;
 import io.cloudsync.it.support.ManagedPlugin;
 import io.cloudsync.it.support.PluginPackage;
 import io.cloudsync.it.support.PluginSocket;
 import io.cloudsync.it.support.UniqueNames;
 import io.cloudsync.it.support.Volumes;
+import io.cloudsync.it.support.WithDockerEngine;
 import io.cloudsync.testsupport.S3ProxyServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * (a good create and inspect work). Malformed JSON is sent straight to the plugin's socket, since the engine
  * never sends any.
  */
-@DockerTest
+@WithDockerEngine
 class BadInputIT {
 
     private static final String BUCKET = "it-bad-input";

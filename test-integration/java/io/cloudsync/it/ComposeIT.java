@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cloudsync.it.support.BucketChecks;
 import io.cloudsync.it.support.Command;
 import io.cloudsync.it.support.DockerHost;
-import io.cloudsync.it.support.DockerTest;
 import io.cloudsync.it.support.ManagedPlugin;
 import io.cloudsync.it.support.PluginPackage;
 import io.cloudsync.it.support.Volumes;
+import io.cloudsync.it.support.WithDockerEngine;
 import io.cloudsync.testsupport.S3ProxyServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it again (compose compares the driver name with its tag, so the file says NAME:latest, see DESIGN.md), and
  * "down -v" removes the volume but leaves the objects in the bucket.
  */
-@DockerTest
+@WithDockerEngine
 class ComposeIT {
 
     private static final String BUCKET = "it-compose";

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cloudsync.it.support.BucketChecks;
 import io.cloudsync.it.support.Command;
 import io.cloudsync.it.support.Containers;
-import io.cloudsync.it.support.DockerTest;
 import io.cloudsync.it.support.LocalRegistry;
 import io.cloudsync.it.support.ManagedPlugin;
 import io.cloudsync.it.support.PluginPackage;
 import io.cloudsync.it.support.UniqueNames;
 import io.cloudsync.it.support.Volumes;
+import io.cloudsync.it.support.WithDockerEngine;
 import io.cloudsync.testsupport.S3ProxyServer;
 import java.time.Duration;
 import java.util.Map;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * and "docker plugin install --grant-all-permissions" from it, with the settings given on the install command
  * line. The installed plugin then serves a volume that a container writes and reads.
  */
-@DockerTest
+@WithDockerEngine
 class PluginRegistryIT {
 
     @Test

@@ -9,11 +9,11 @@ import io.cloudsync.it.support.BucketChecks;
 import io.cloudsync.it.support.Containers;
 import io.cloudsync.it.support.DockerDaemon;
 import io.cloudsync.it.support.DockerHost;
-import io.cloudsync.it.support.DockerTest;
 import io.cloudsync.it.support.ManagedPlugin;
 import io.cloudsync.it.support.PluginPackage;
 import io.cloudsync.it.support.UniqueNames;
 import io.cloudsync.it.support.Volumes;
+import io.cloudsync.it.support.WithDockerEngine;
 import io.cloudsync.testsupport.S3ProxyServer;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * writes uploading. Files still waiting for their writeback delay when the plugin is killed (kill -9, which
  * dockerd answers by starting it again) or dockerd goes down are uploaded after.
  */
-@DockerTest
+@WithDockerEngine
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PluginRestartIT {
 

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cloudsync.it.support.BucketChecks;
 import io.cloudsync.it.support.Command;
 import io.cloudsync.it.support.Containers;
-import io.cloudsync.it.support.DockerTest;
 import io.cloudsync.it.support.ManagedPlugin;
 import io.cloudsync.it.support.PluginPackage;
 import io.cloudsync.it.support.UniqueNames;
 import io.cloudsync.it.support.Volumes;
+import io.cloudsync.it.support.WithDockerEngine;
 import io.cloudsync.testsupport.S3ProxyServer;
 import java.time.Duration;
 import java.util.Locale;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * container is gone it succeeds, the volume disappears from "docker volume ls", and the objects stay in the
  * bucket (removing a volume never deletes remote data).
  */
-@DockerTest
+@WithDockerEngine
 class VolumeRemoveIT {
 
     private static final String BUCKET = "it-remove";

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudsync.it.support.BucketChecks;
 import io.cloudsync.it.support.Containers;
-import io.cloudsync.it.support.DockerTest;
 import io.cloudsync.it.support.ManagedPlugin;
 import io.cloudsync.it.support.PluginPackage;
 import io.cloudsync.it.support.UniqueNames;
 import io.cloudsync.it.support.Volumes;
+import io.cloudsync.it.support.WithDockerEngine;
 import io.cloudsync.testsupport.S3ProxyServer;
 import java.time.Duration;
 import java.util.Map;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * the bucket byte for byte, a second container reads them back, and "docker volume inspect" says where the data
  * goes without ever showing the secret key, which the plugin's log never shows either.
  */
-@DockerTest
+@WithDockerEngine
 class VolumeRoundTripIT {
 
     /** Files and nested directories, one of a few MiB, with the digests printed for the test to compare. */

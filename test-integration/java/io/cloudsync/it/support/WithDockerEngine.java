@@ -16,5 +16,5 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("docker")
 @ExtendWith({DockerRequirement.class, ItResources.class})
-public @interface DockerTest {
+public @interface WithDockerEngine {
 }
