@@ -132,6 +132,10 @@ public final class Uploader implements AutoCloseable {
             try {
                 apply(job.key, mutation);
                 succeeded(job, seqs);
+            } catch (ChangedDuringUpload | java.nio.file.NoSuchFileException e) {
+                // The store may hold a mix of two versions (or the file vanished under the upload): do it again
+                // once the file has been quiet for the delay; what happens to a vanished file, a later record says.
+                requeue(job);
             } catch (Throwable t) {
                 failed(job, mutation, t);
             }
@@ -160,13 +164,17 @@ public final class Uploader implements AutoCloseable {
         return null;
     }
 
-    private void apply(String key, Mutation mutation) throws StoreException, IOException {
+    private void apply(String key, Mutation mutation) throws StoreException, IOException, ChangedDuringUpload {
         switch (mutation) {
             case Mutation.FileChanged f -> {
                 Optional<Path> file = source.regularFile(f.path());
                 // Gone or no longer a regular file: a later record (removal, rename) says what happened to it.
                 if (file.isPresent()) {
+                    FileVersion before = FileVersion.of(file.get());
                     store.putFile(key, file.get(), Map.of());
+                    if (!before.equals(FileVersion.of(file.get()))) {
+                        throw new ChangedDuringUpload(f.path());
+                    }
                 }
             }
             case Mutation.FileRemoved r -> store.delete(key);
@@ -189,6 +197,17 @@ public final class Uploader implements AutoCloseable {
             }
             lastUpload = Instant.now();
             completed++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void requeue(PendingChange job) {
+        lock.lock();
+        try {
+            job.inFlight = false;
+            job.dueAtNanos = System.nanoTime() + (flushing ? 0 : delayNanos);
             changed.signalAll();
         } finally {
             lock.unlock();

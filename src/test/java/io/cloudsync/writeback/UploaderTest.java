@@ -5,17 +5,23 @@ import io.cloudsync.journal.Mutation;
 import io.cloudsync.store.FakeFaultInjectingObjectStore;
 import io.cloudsync.store.FakeFaultInjectingObjectStore.Operation;
 import io.cloudsync.store.FakeInMemoryObjectStore;
+import io.cloudsync.store.ObjectStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 
 import static org.awaitility.Awaitility.await;
@@ -136,6 +142,45 @@ class UploaderTest {
         assertTrue(uploader.flush(Duration.ofSeconds(10)));
         assertEquals("second", object("pre/moving.txt"));
         assertTrue(journal.pending().isEmpty());
+    }
+
+    @Test
+    void anUploadThatReadAFileBeingWrittenIsNotTakenAsComplete() throws Exception {
+        CountDownLatch read = new CountDownLatch(1);
+        CountDownLatch changed = new CountDownLatch(1);
+        uploader = new Uploader("vol", journal, readsThenWaits(read, changed), "pre", this::regularFile, Duration.ZERO, 2);
+        uploader.start();
+        write("db.bin", "old state");
+        assertTrue(read.await(5, TimeUnit.SECONDS), "the upload has read the file");
+        // A writer changes the file after the upload read it, and has not closed it yet: no new journal record.
+        Files.writeString(data.resolve("db.bin"), "new state, longer");
+        changed.countDown();
+        assertTrue(uploader.flush(Duration.ofSeconds(10)));
+        assertEquals("new state, longer", object("pre/db.bin"));
+        assertTrue(journal.pending().isEmpty());
+    }
+
+    /**
+     * A store whose first file upload reads the file, then waits for {@code proceed} before storing what it read:
+     * the moment a real multipart upload is between reading and committing.
+     */
+    private ObjectStore readsThenWaits(CountDownLatch read, CountDownLatch proceed) {
+        return (ObjectStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ObjectStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("putFile")) {
+                        byte[] bytes = Files.readAllBytes((Path) args[1]);
+                        if (read.getCount() > 0) {
+                            read.countDown();
+                            proceed.await(10, TimeUnit.SECONDS);
+                        }
+                        return bucket.putBytes((String) args[0], bytes, Map.of());
+                    }
+                    try {
+                        return method.invoke(bucket, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
