@@ -46,11 +46,17 @@ public final class BucketChecks {
 
     /** Waits until {@code bucket} holds {@code prefix/PATH} for every PATH of {@code digests}, with equal bytes. */
     public static void awaitObjects(S3ProxyServer s3, String bucket, String prefix, Map<String, String> digests) {
+        awaitObjects(s3, bucket, prefix, digests, UPLOAD_DEADLINE);
+    }
+
+    /** As above, within {@code deadline}. */
+    public static void awaitObjects(S3ProxyServer s3, String bucket, String prefix, Map<String, String> digests,
+                                    Duration deadline) {
         if (digests.isEmpty()) {
             throw new IllegalArgumentException("no files to look for: the container printed no sha256sum lines");
         }
         await("objects " + digests.keySet() + " in bucket " + bucket + " under '" + prefix + "/'")
-                .atMost(UPLOAD_DEADLINE).pollInterval(Duration.ofMillis(250))
+                .atMost(deadline).pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> {
                     Map<String, String> found = new LinkedHashMap<>();
                     for (String path : digests.keySet()) {
