@@ -48,6 +48,13 @@ public final class VolumeManager implements VolumeDriver, AutoCloseable {
     private final VolumeRegistry registry;
     private final Map<String, OpenVolume> open = new HashMap<>();
     private final Map<String, Mounter.Mount> mounts = new HashMap<>();
+    /**
+     * Mount IDs Docker gave this process. IDs inherited from a previous process may be stale: when the plugin
+     * crashes, Docker's retried Unmount arrives with an empty body (moby's plugin client resends a drained
+     * request), so the release is lost. Docker only asks to remove a volume no container references, so at a
+     * Remove such inherited IDs are forgotten instead of blocking the volume forever.
+     */
+    private final Set<String> mountIdsSinceStart = new HashSet<>();
 
     private VolumeManager(Path stateDir, Path mountRoot, String defaultBucket, StoreFactory stores, Mounter mounter,
                           VolumeRegistry registry) {
@@ -210,6 +217,11 @@ public final class VolumeManager implements VolumeDriver, AutoCloseable {
         try {
             VolumeRecord r = requireLocked(name);
             refuseIfMountedLocked(r);
+            if (!r.mountIds().isEmpty()) {
+                LOG.warning(() -> "volume " + name + ": forgetting " + r.mountIds().size()
+                        + " mount(s) left from before the plugin restarted; Docker no longer uses them");
+                unmountLocked(name);
+            }
             OpenVolume closing = open.remove(name);
             registry.remove(name);
             if (closing != null) {
@@ -224,8 +236,9 @@ public final class VolumeManager implements VolumeDriver, AutoCloseable {
     }
 
     private void refuseIfMountedLocked(VolumeRecord r) {
-        if (!r.mountIds().isEmpty()) {
-            throw new IllegalStateException("volume '" + r.name() + "' is in use by " + r.mountIds().size()
+        long live = r.mountIds().stream().filter(mountIdsSinceStart::contains).count();
+        if (live > 0) {
+            throw new IllegalStateException("volume '" + r.name() + "' is in use by " + live
                     + " container mount(s); stop and remove those containers first");
         }
     }
@@ -240,6 +253,7 @@ public final class VolumeManager implements VolumeDriver, AutoCloseable {
             if (!mounts.containsKey(name)) {
                 mountLocked(v);
             }
+            mountIdsSinceStart.add(mountId);
             Set<String> ids = new HashSet<>(r.mountIds());
             if (ids.add(mountId)) {
                 try {
@@ -271,6 +285,7 @@ public final class VolumeManager implements VolumeDriver, AutoCloseable {
         lock.lock();
         try {
             VolumeRecord r = requireLocked(name);
+            mountIdsSinceStart.remove(mountId);
             Set<String> ids = new HashSet<>(r.mountIds());
             if (!ids.remove(mountId)) {
                 LOG.warning(() -> "unmount of volume " + name + " for unknown mount ID " + mountId + "; nothing to do");

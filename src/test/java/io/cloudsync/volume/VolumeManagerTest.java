@@ -117,6 +117,28 @@ class VolumeManagerTest {
     }
 
     @Test
+    void mountsLeftFromBeforeACrashDoNotBlockARemoveForever() throws Exception {
+        manager.create("v", Map.of("bucket", "bkt"));
+        manager.mount("v", "lost");
+        // The plugin dies; Docker's release of "lost" never arrives. After the restart Docker asks to remove.
+        restart();
+        assertEquals(1, mounter.live.get());
+        manager.remove("v");
+        assertTrue(manager.list().isEmpty());
+        assertEquals(0, mounter.live.get(), "the inherited mount was stopped");
+    }
+
+    @Test
+    void aMountGivenAfterTheRestartStillBlocksRemove() throws Exception {
+        manager.create("v", Map.of("bucket", "bkt"));
+        manager.mount("v", "old");
+        restart();
+        manager.mount("v", "new");
+        Exception e = assertThrows(Exception.class, () -> manager.remove("v"));
+        assertTrue(e.getMessage().contains("in use by 1 container mount"), e.getMessage());
+    }
+
+    @Test
     void pendingUploadsResumeAfterARestartAndStatusShowsThem() throws Exception {
         manager.create("v", Map.of("bucket", "bkt", "writeback-delay", "1h"));
         manager.mount("v", "c1");
