@@ -15,7 +15,7 @@ $(error no JDK 25 found: set JAVA_HOME to a JDK 25 or install one under /usr/lib
 endif
 export JAVA_HOME
 
-.PHONY: help setup build rootfs plugin push unit test demo demo-clean clean
+.PHONY: help setup build rootfs plugin push unit test demo demo-clean bench clean
 
 help:
 	@echo "make demo        start a local S3 server, install the plugin, write through a container, show the bucket"
@@ -24,6 +24,7 @@ help:
 	@echo "make unit        unit tests only (no FUSE, no Docker)"
 	@echo "make plugin      build the rootfs and create + enable the managed plugin PLUGIN_NAME=$(PLUGIN_NAME)"
 	@echo "make push REGISTRY=host:port   push the plugin to a registry"
+	@echo "make bench       local vs cloudsync vs rclone on the same workloads (sizes: see bench/run.sh)"
 
 setup:
 	@bash scripts/setup.sh
@@ -56,6 +57,10 @@ demo: setup
 
 demo-clean:
 	bash scripts/demo.sh clean
+
+# Not part of `make test`; never fails on a timing. Writes build/bench/ and the table in docs/PERFORMANCE.md.
+bench: setup
+	bash bench/run.sh
 
 clean:
 	$(MVN) clean
