@@ -1,86 +1,125 @@
 #!/usr/bin/env bash
-# Makes sure of everything `make demo` and `make test` need on a Debian machine, as root, idempotently:
-# Debian packages, a JDK 25, a running Docker engine, and the small local test image (nothing can be pulled).
-# Elsewhere it names what is missing and stops.
+# The one prerequisite step of `make demo` and `make test` (and of the Docker tests when they restart dockerd).
+# Idempotent and quick when all is there. On Debian as root it installs what is missing and says so: Debian
+# packages (apt-get update only then), /dev/fuse (modprobe), a running Docker engine (dockerd started in the
+# background, its PID in $DOCKERD_PID, its log in $DOCKERD_LOG), and the local test image $TEST_IMAGE (made with
+# `docker import` of busybox-static, since no image can be pulled). Elsewhere it names what is missing and exits 1.
+# A JDK 25 cannot come from Debian: it must be there (JAVA_HOME, or under /usr/lib/jvm).
 set -euo pipefail
+
+# sqlite3, fio and rclone are for later work (journal inspection, benchmarks, the peer plugin): harmless now.
+PACKAGES=(docker.io fuse3 libfuse3-3 docker-compose docker-registry busybox-static maven sqlite3 fio rclone)
+STATE=/var/lib/cloudsync-dev
+DOCKERD_PID="$STATE/dockerd.pid"
+DOCKERD_LOG="$STATE/dockerd.log"
+DOCKERD_START_DEADLINE=90
+TEST_IMAGE=${CLOUDSYNC_TEST_IMAGE:-cloudsync-test-busybox:latest}
 
 say() { echo "setup: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-PACKAGES=(docker.io fuse3 libfuse3-3 docker-compose docker-registry busybox-static maven curl sqlite3 fio rclone)
-STATE=/var/lib/cloudsync-dev
-DOCKERD_PID="$STATE/dockerd.pid"
-DOCKERD_LOG="$STATE/dockerd.log"
-TEST_IMAGE=cloudsync-test-busybox:latest
+can_fix() { [ -f /etc/debian_version ] && [ "$(id -u)" = 0 ]; }
 
 missing_packages() {
-  local missing=()
+  local p
+  command -v dpkg-query >/dev/null || { echo "${PACKAGES[*]}"; return; }
   for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  echo "${missing[@]:-}"
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done | paste -sd' '
 }
 
-install_packages() {
+ensure_packages() {
   local missing
   missing=$(missing_packages)
   [ -z "$missing" ] && return 0
-  if [ ! -f /etc/debian_version ] || [ "$(id -u)" != 0 ]; then
-    die "missing packages: $missing. Install them (Debian package names), then run this again."
-  fi
+  can_fix || die "missing Debian packages: $missing (install them as root on Debian, then run this again)"
   say "installing missing Debian packages: $missing"
   apt-get update -qq >/dev/null
-  # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  # shellcheck disable=SC2086  # one word per package
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null \
+    || die "apt-get install $missing failed"
 }
 
-find_jdk25() {
-  if [ -n "${JAVA_HOME:-}" ] && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "25'; then
+ensure_jdk25() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/jlink" ] && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "25'; then
     return 0
   fi
   local j
   for j in /usr/lib/jvm/*25*; do
-    if [ -x "$j/bin/jlink" ]; then
-      return 0
-    fi
+    [ -x "$j/bin/jlink" ] && "$j/bin/java" -version 2>&1 | grep -q 'version "25' && return 0
   done
-  die "no JDK 25 found: set JAVA_HOME to a JDK 25 or install one under /usr/lib/jvm"
+  die "no JDK 25 found (JAVA_HOME=${JAVA_HOME:-unset}, nothing under /usr/lib/jvm/*25*): install one, e.g. Temurin 25, under /usr/lib/jvm or set JAVA_HOME"
 }
 
-docker_answers() { timeout 5 docker info >/dev/null 2>&1; }
+ensure_fuse_device() {
+  [ -c /dev/fuse ] && return 0
+  can_fix || die "/dev/fuse is missing (load the fuse kernel module as root: modprobe fuse)"
+  say "loading the fuse kernel module (/dev/fuse is missing)"
+  modprobe fuse 2>/dev/null || true
+  [ -c /dev/fuse ] || die "/dev/fuse is still missing: this kernel or container gives no FUSE"
+}
 
-start_dockerd() {
+docker_answers() { timeout 10 docker info >/dev/null 2>&1; }
+
+# The PID of a dockerd that is already running (say, still starting up), if any: never start a second one.
+running_dockerd() {
+  local pid
+  for pidfile in /var/run/docker.pid "$DOCKERD_PID"; do
+    [ -f "$pidfile" ] || continue
+    pid=$(cat "$pidfile" 2>/dev/null || true)
+    [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ] && { echo "$pid"; return 0; }
+  done
+  return 1
+}
+
+ensure_dockerd() {
   docker_answers && return 0
-  command -v dockerd >/dev/null || die "dockerd is not installed (Debian package docker.io)"
-  mkdir -p "$STATE"
-  say "starting dockerd in the background (log: $DOCKERD_LOG)"
-  setsid dockerd >>"$DOCKERD_LOG" 2>&1 < /dev/null &
-  echo $! > "$DOCKERD_PID"
-  for _ in $(seq 1 120); do
-    docker_answers && return 0
+  command -v docker >/dev/null || die "the docker command is missing (Debian package docker.io)"
+  can_fix || die "the Docker engine does not answer 'docker info' ("$(timeout 10 docker info 2>&1 | tail -1)"); only root on Debian can start dockerd here"
+  local pid
+  if pid=$(running_dockerd); then
+    say "dockerd (PID $pid) is running but does not answer yet: waiting for it"
+  else
+    command -v dockerd >/dev/null || die "dockerd is missing (Debian package docker.io)"
+    mkdir -p "$STATE"
+    say "starting dockerd in the background (log: $DOCKERD_LOG, PID in $DOCKERD_PID)"
+    # setsid: the daemon outlives this script and the make that ran it, and no terminal signal reaches it.
+    setsid dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
+    pid=$!
+    echo "$pid" >"$DOCKERD_PID"
+  fi
+  local deadline=$((SECONDS + DOCKERD_START_DEADLINE))
+  until docker_answers; do
+    [ -d "/proc/$pid" ] || die "dockerd (PID $pid) exited; see the end of $DOCKERD_LOG"
+    [ $SECONDS -lt $deadline ] || die "dockerd (PID $pid) did not answer within ${DOCKERD_START_DEADLINE}s; see $DOCKERD_LOG"
     sleep 0.5
   done
-  die "dockerd did not answer within 60 s; see $DOCKERD_LOG"
+  say "dockerd answers"
 }
 
-build_test_image() {
+ensure_test_image() {
   docker image inspect "$TEST_IMAGE" >/dev/null 2>&1 && return 0
-  say "building the local test image $TEST_IMAGE from busybox-static"
-  local root
+  local busybox=/bin/busybox root applet
+  # The image has no libraries: its busybox must be the static one (Debian package busybox-static).
+  ! ldd "$busybox" >/dev/null 2>&1 || die "$busybox is dynamically linked: install the Debian package busybox-static"
+  say "making the local test image $TEST_IMAGE from busybox-static"
   root=$(mktemp -d)
-  mkdir -p "$root/bin" "$root/tmp" "$root/data" "$root/etc"
-  cp /bin/busybox "$root/bin/busybox"
+  mkdir -p "$root"/{bin,etc,tmp,data,root}
+  chmod 1777 "$root/tmp"
+  cp "$busybox" "$root/bin/busybox"
   for applet in $("$root/bin/busybox" --list); do
-    [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+    [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
   done
-  echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
-  echo 'root:x:0:' > "$root/etc/group"
-  tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - "$TEST_IMAGE" >/dev/null
+  printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
+  printf 'root:x:0:\n' >"$root/etc/group"
+  tar -C "$root" --numeric-owner -c . \
+    | docker import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' -m "busybox-static for cloudsync's tests" - "$TEST_IMAGE" >/dev/null
   rm -rf "$root"
 }
 
-install_packages
-find_jdk25
-start_dockerd
-build_test_image
-say "ready"
+ensure_packages
+ensure_jdk25
+ensure_fuse_device
+ensure_dockerd
+ensure_test_image
+say "ready (Docker $(docker version -f '{{.Server.Version}}'), test image $TEST_IMAGE)"

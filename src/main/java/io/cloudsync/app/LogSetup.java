@@ -2,16 +2,17 @@ package io.cloudsync.app;
 
 import java.time.Instant;
 import java.util.Locale;
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
 
 /**
- * One line per log record on stderr, which Docker copies into its own log tagged with the plugin's id. The
+ * One line per log record on stdout, which Docker copies into its own log tagged with the plugin's id (stderr
+ * lines would all be tagged level=error there, whatever their level). The
  * project's loggers take the configured level; libraries stay at WARNING so their chatter does not bury ours.
  */
 final class LogSetup {
@@ -26,9 +27,14 @@ final class LogSetup {
         } else {
             LogManager.getLogManager().reset();
         }
-        Handler handler = new ConsoleHandler();
+        Handler handler = new StreamHandler(System.out, new OneLine()) {
+            @Override
+            public synchronized void publish(LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
         handler.setLevel(Level.ALL);
-        handler.setFormatter(new OneLine());
         Logger root = Logger.getLogger("");
         root.addHandler(handler);
         root.setLevel(Level.WARNING);
