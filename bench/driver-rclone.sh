@@ -7,10 +7,11 @@ RC_PLUGIN=${BENCH_RCLONE_PLUGIN:-rclone-bench}
 RC_SOCKET=/run/docker/plugins/$RC_PLUGIN.sock
 RC_REMOTE=bench-s3
 RC_PID=
+RC_BIN=${BENCH_RCLONE:-rclone}
 
 rclone_prepare() {
-  if ! command -v rclone >/dev/null; then
-    BENCH_UNAVAILABLE="rclone is not installed (Debian package rclone)"
+  if ! command -v "$RC_BIN" >/dev/null; then
+    BENCH_UNAVAILABLE="$RC_BIN is not installed (Debian package rclone)"
     return 1
   fi
   if [ -S "$RC_SOCKET" ] && socket_answers "$RC_SOCKET" /VolumeDriver.Capabilities; then
@@ -26,7 +27,7 @@ rclone_prepare() {
       "$RC_REMOTE" "$S3_ENDPOINT" "$S3_ACCESS_KEY" "$S3_SECRET_KEY" > "$RC_DIR/rclone.conf"
   )
   rclone_start_timed 0 || { BENCH_UNAVAILABLE="rclone serve docker did not start; see $BENCH_OUT/rclone.log"; return 1; }
-  say "rclone $(rclone version 2>/dev/null | head -n 1 | awk '{print $2}') serving $RC_SOCKET (pid $RC_PID)"
+  say "rclone $("$RC_BIN" version 2>/dev/null | head -n 1 | awk '{print $2}') serving $RC_SOCKET (pid $RC_PID)"
 }
 
 rclone_start_timed() {
@@ -35,7 +36,7 @@ rclone_start_timed() {
   t0=$(now)
   # AWS_* variables of the calling environment (a CA bundle, say) would change how rclone's S3 client behaves.
   setsid env -u AWS_CA_BUNDLE -u AWS_PROFILE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY \
-    rclone serve docker --config "$RC_DIR/rclone.conf" --cache-dir "$RC_DIR/cache" --base-dir "$RC_DIR/mnt" \
+    "$RC_BIN" serve docker --config "$RC_DIR/rclone.conf" --cache-dir "$RC_DIR/cache" --base-dir "$RC_DIR/mnt" \
     --socket-addr "$RC_SOCKET" --no-spec --vfs-cache-mode full --vfs-write-back 1s \
     --header-upload "Content-Type: application/octet-stream" -v >> "$BENCH_OUT/rclone.log" 2>&1 < /dev/null &
   RC_PID=$!

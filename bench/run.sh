@@ -8,17 +8,18 @@
 # Sizes and counts (environment; the defaults make a run of under 15 minutes on 2 cores):
 #   BENCH_SIZE_MB=1024  W1/W2 file size      BENCH_FILES=5000 BENCH_DIRS=50  W3/W4 tree
 #   BENCH_RENAME_FILES=1000  W5              BENCH_EXIT_FILES=100  W7        BENCH_SQLITE_TX=2000  W8
-#   BENCH_REPS=3  repetitions                BENCH_DRIVERS="local cloudsync rclone"
+#   BENCH_REPS=2  repetitions (each ~6-7 min) BENCH_DRIVERS="local cloudsync rclone"  BENCH_RCLONE=rclone
 #   BENCH_WRITEBACK_DELAY=1s  cloudsync's writeback-delay (rclone: --vfs-write-back 1s)
-#   BENCH_DURABLE_TIMEOUT=300 / BENCH_EXIT_TIMEOUT=30  seconds to wait for the bucket (W7: after the exit)
+#   BENCH_DURABLE_TIMEOUT=300 / BENCH_EXIT_TIMEOUT=15  seconds to wait for the bucket (W7: after the exit)
+#   BENCH_KEEP=1  keep the work directory (S3 data, plugin state) for a look after the run
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 : "${BENCH_SIZE_MB:=1024}" "${BENCH_FILES:=5000}" "${BENCH_DIRS:=50}" "${BENCH_RENAME_FILES:=1000}"
-: "${BENCH_EXIT_FILES:=100}" "${BENCH_SQLITE_TX:=2000}" "${BENCH_REPS:=3}"
+: "${BENCH_EXIT_FILES:=100}" "${BENCH_SQLITE_TX:=2000}" "${BENCH_REPS:=2}"
 : "${BENCH_DRIVERS:=local cloudsync rclone}" "${BENCH_WRITEBACK_DELAY:=1s}"
-: "${BENCH_DURABLE_TIMEOUT:=300}" "${BENCH_EXIT_TIMEOUT:=30}" "${BENCH_POLL:=0.1}"
+: "${BENCH_DURABLE_TIMEOUT:=300}" "${BENCH_EXIT_TIMEOUT:=15}" "${BENCH_POLL:=0.1}"
 : "${BENCH_OUT:=$ROOT/build/bench}" "${BENCH_DOC:=$ROOT/docs/PERFORMANCE.md}" "${MVN:=mvn -B -q}"
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
@@ -73,7 +74,7 @@ record_context() {
   printf '{"machine":{"nproc":%s,"memory":"%s","cpu":"%s","kernel":"%s","date":"%s","docker":"%s","rclone":"%s"}}\n' \
     "$(nproc)" "$mem" "$(json_escape "$cpu")" "$(uname -r)" "$(date -u +%Y-%m-%dT%H:%MZ)" \
     "$(docker version -f '{{.Server.Version}}' 2>/dev/null)" \
-    "$(rclone version 2>/dev/null | head -n 1 | awk '{print $2}')" >> "$BENCH_OUT/raw.jsonl"
+    "$("$RC_BIN" version 2>/dev/null | head -n 1 | awk '{print $2}')" >> "$BENCH_OUT/raw.jsonl"
   printf '{"config":{"size_mb":%s,"files":%s,"dirs":%s,"rename_files":%s,"exit_files":%s,"sqlite_tx":%s,' \
     "$BENCH_SIZE_MB" "$BENCH_FILES" "$BENCH_DIRS" "$BENCH_RENAME_FILES" "$BENCH_EXIT_FILES" "$BENCH_SQLITE_TX" \
     >> "$BENCH_OUT/raw.jsonl"

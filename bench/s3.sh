@@ -60,6 +60,11 @@ s3_count() {
   find "$dir" -type f -regextype posix-extended -regex '.*/f[0-9]+' 2>/dev/null | wc -l
 }
 
+# s3_objects KEY_PREFIX: every object under KEY_PREFIX, whatever its name (for messages).
+s3_objects() {
+  find "$(s3_dir "$1")" -type f 2>/dev/null | wc -l
+}
+
 # s3_count_is KEY_PREFIX N
 s3_count_is() { [ "$(s3_count "$1")" -eq "$2" ]; }
 

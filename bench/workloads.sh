@@ -22,15 +22,21 @@ hold_stop() { docker rm -f "$HOLD" >/dev/null 2>&1 || true; }
 op() { docker exec "$HOLD" sh /bench/ops.sh "$@"; }
 
 # timed METRIC OPERATION ARGS...: records the operation's duration; leaves its END in $END, RESULT in $RESULT.
+# With EXPECT set, the first word of RESULT must equal it (files seen, bytes read): a listing that misses files
+# is fast for the wrong reason, so it is recorded as not taken, with what was seen.
 timed() {
-  local metric=$1 out t0
+  local metric=$1 out t0 expect=${EXPECT:-}
   shift
-  END= RESULT=
+  END= RESULT= EXPECT=
   if ! out=$(op "$@" 2> "$BENCH_WORK/op.err"); then
     record "$DRIVER" "$REP" "$metric" null "failed: $(tail -c 300 "$BENCH_WORK/op.err")"
     return 1
   fi
   read -r t0 END RESULT <<< "$out"
+  if [ -n "$expect" ] && [ "${RESULT%% *}" != "$expect" ]; then
+    record "$DRIVER" "$REP" "$metric" null "saw ${RESULT%% *} where $expect were written (${EXPECT_WHAT:-entries})"
+    return 1
+  fi
   record "$DRIVER" "$REP" "$metric" "$(elapsed "$t0" "$END")"
 }
 
@@ -38,15 +44,21 @@ timed() {
 durable() {
   local metric=$1 t_end=$2 secs
   shift 2
+  local timeout=$BENCH_DURABLE_TIMEOUT why="not in the bucket within $BENCH_DURABLE_TIMEOUT s"
   [ "$DRIVER" = local ] && return 0
-  if [ "$DRIVER" = cloudsync ] && ! cloudsync_flush "$VOL"; then
-    warn "flush of $VOL did not report durable; polling the bucket"
+  if [ "$DRIVER" = cloudsync ]; then
+    if cloudsync_flush "$VOL"; then
+      # Durable by the plugin's word: the bucket must show it now (a little slack for the server's rename).
+      timeout=5 why="the flush request answered durable, yet the bucket did not show it"
+    else
+      warn "flush of $VOL did not report durable; polling the bucket"
+    fi
   fi
-  secs=$(since "$t_end" "$BENCH_DURABLE_TIMEOUT" "$@")
+  secs=$(since "$t_end" "$timeout" "$@")
   if [ -n "$secs" ]; then
     [ -n "$metric" ] && record "$DRIVER" "$REP" "$metric" "$secs"
   else
-    record "$DRIVER" "$REP" "${metric:-setup}" null "not in the bucket within $BENCH_DURABLE_TIMEOUT s"
+    record "$DRIVER" "$REP" "${metric:-setup}" null "$why ($(s3_objects "$PREFIX") objects under the volume's prefix)"
   fi
 }
 
@@ -93,19 +105,21 @@ bare_upload() {
 }
 
 run_workloads() {
+  local bytes=$((BENCH_SIZE_MB * 1024 * 1024)) entries lines=
+  entries=$((BENCH_FILES + 1 + (BENCH_DIRS > 1 ? BENCH_DIRS : 0)))
   w1_write_and_durable
-  timed w2_warm read_big /data/w1.bin
+  EXPECT=$bytes EXPECT_WHAT=bytes timed w2_warm read_big /data/w1.bin
 
   timed w3_create create_tree /data/w3 "$BENCH_DIRS" "$BENCH_FILES" 4096 \
     && durable w3_durable "$END" s3_count_is "$PREFIX/w3" "$BENCH_FILES"
-  timed w4_find_warm find_count /data/w3
-  timed w4_ls_warm ls_lr /data/w3
+  EXPECT=$entries timed w4_find_warm find_count /data/w3
+  timed w4_ls_warm ls_lr /data/w3 && lines=${RESULT%% *}
 
   cold
-  timed w2_cold read_big /data/w1.bin
-  timed w4_find_cold find_count /data/w3
+  EXPECT=$bytes EXPECT_WHAT=bytes timed w2_cold read_big /data/w1.bin
+  EXPECT=$entries timed w4_find_cold find_count /data/w3
   cold
-  timed w4_ls_cold ls_lr /data/w3
+  EXPECT=$lines EXPECT_WHAT="lines of ls -lR" timed w4_ls_cold ls_lr /data/w3
 
   # W5: a directory whose files are all in the bucket, renamed.
   op create_tree /data/w5 1 "$BENCH_RENAME_FILES" 4096 > /dev/null \

@@ -44,7 +44,7 @@ case "$op" in
   read_big) # FILE: sequential read
     t0=$(now)
     quiet dd if="$1" of=/dev/null bs=1M
-    echo "$t0 $(now)" ;;
+    echo "$t0 $(now) $(stat -c %s "$1")" ;;
   create_tree)
     create_tree "$@" ;;
   find_count) # DIR

@@ -142,7 +142,7 @@ public final class BenchReport {
                 + " files in " + config.path("dirs").asText() + " dirs; W5 " + config.path("rename_files").asText()
                 + " files; W7 " + config.path("exit_files").asText() + " files; W8 " + config.path("sqlite_tx").asText()
                 + " transactions; writeback-delay " + config.path("writeback_delay").asText() + "; "
-                + config.path("reps").asText() + " repetitions, medians (min–max). One S3Proxy (filesystem-nio2"
+                + config.path("reps").asText() + " repetition(s), medians (min–max). One S3Proxy (filesystem-nio2"
                 + " backend) on 127.0.0.1 for all.\n";
     }
 

@@ -5,6 +5,7 @@ import io.cloudsync.bench.BenchMetrics.Metric;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 
 import static io.cloudsync.bench.BenchMetrics.BARE;
 import static io.cloudsync.bench.BenchMetrics.CLOUDSYNC;
@@ -98,9 +99,11 @@ final class BenchTable {
             return "— (" + s.distinctFailures().getFirst() + ")";
         }
         String u = unit.isEmpty() ? "" : " " + unit;
-        String text = number(s.median()) + u;
+        // Counts (no unit) are whole numbers, shown as such.
+        DoubleFunction<String> num = v -> unit.isEmpty() && v == Math.rint(v) ? String.valueOf((long) v) : number(v);
+        String text = num.apply(s.median()) + u;
         if (s.values().size() > 1 && s.min() < s.max()) {
-            text += " (" + number(s.min()) + "–" + number(s.max()) + ")";
+            text += " (" + num.apply(s.min()) + "–" + num.apply(s.max()) + ")";
         }
         if (!s.failures().isEmpty()) {
             text += "; " + s.failures().size() + " not taken";
