@@ -394,10 +394,18 @@ public final class VolumeManager implements VolumeDriver, AutoCloseable {
                     LOG.log(Level.WARNING, "unmounting volume " + name + " at shutdown failed", e);
                 }
             }
-            long deadline = System.nanoTime() + grace.toNanos();
+            // Every volume uploads at the same time, so one slow volume does not use up the others' grace.
+            List<Thread> closing = new ArrayList<>();
             for (OpenVolume v : open.values()) {
-                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-                v.close(left);
+                closing.add(Thread.ofVirtual().name("close-" + v.name()).start(() -> v.close(grace)));
+            }
+            for (Thread t : closing) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
             open.clear();
         } finally {

@@ -2,11 +2,8 @@ package io.cloudsync.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,28 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Every endpoint answers what Docker expects, for the bodies Docker really sends (including none at all). */
 @Timeout(30)
-class PluginServerEndpointsTest {
+class PluginServerEndpointsTest extends RunningServerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
-    private FakeVolumeDriver driver;
-    private PluginServer server;
-    private Path socket;
-
-    @BeforeEach
-    void start() throws IOException {
-        driver = new FakeVolumeDriver();
-        socket = dir.resolve("cloudsync.sock");
-        server = new PluginServer(socket, driver);
-        server.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-    }
 
     @Test
     void activateWithoutBodyAnnouncesTheVolumeDriverInterface() throws Exception {

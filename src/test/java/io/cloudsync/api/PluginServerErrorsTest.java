@@ -1,11 +1,8 @@
 package io.cloudsync.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,28 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * what went wrong, never a stack trace, and the server goes on serving the same connection afterwards.
  */
 @Timeout(30)
-class PluginServerErrorsTest {
+class PluginServerErrorsTest extends RunningServerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
-    private FakeVolumeDriver driver;
-    private PluginServer server;
-    private Path socket;
-
-    @BeforeEach
-    void start() throws IOException {
-        driver = new FakeVolumeDriver();
-        socket = dir.resolve("cloudsync.sock");
-        server = new PluginServer(socket, driver);
-        server.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {PluginRoutes.GET, PluginRoutes.PATH, PluginRoutes.REMOVE})

@@ -51,8 +51,12 @@ class VolumeManagerTest {
     /** Each open gets its own view of the shared bucket, closed independently, like a real client. */
     private ObjectStore store(String bucket) {
         FakeInMemoryObjectStore b = buckets.computeIfAbsent(bucket, n -> new FakeInMemoryObjectStore(n, false, java.time.Clock.systemUTC()));
-        return new FakeFaultInjectingObjectStore(b);
+        FakeFaultInjectingObjectStore store = new FakeFaultInjectingObjectStore(b);
+        store.setLatency(storeLatency);
+        return store;
     }
+
+    private Duration storeLatency = Duration.ZERO;
 
     private Path dataDir(String volume) {
         return tmp.resolve("state/volumes").resolve(volume).resolve("data");
@@ -128,6 +132,22 @@ class VolumeManagerTest {
         assertTrue(manager.flush("v", Duration.ofSeconds(10).toMillis()).durable());
         assertEquals("survives", new String(buckets.get("bkt").content("v/kept.txt").orElseThrow(), StandardCharsets.UTF_8));
         assertEquals(0L, manager.get("v").status().get("pending-files"));
+    }
+
+    @Test
+    void shutdownUploadsEveryVolumeAtOnceWithinTheGrace() throws Exception {
+        storeLatency = Duration.ofMillis(1500);
+        restart();
+        for (String v : new String[] {"a", "b", "c"}) {
+            manager.create(v, Map.of("bucket", "bkt", "writeback-delay", "1h"));
+            Files.writeString(dataDir(v).resolve("f.txt"), v);
+            VolumeManagerTestAccess.journalOf(manager, v).record(new io.cloudsync.journal.Mutation.FileChanged("f.txt"));
+        }
+        // One upload takes 1.5 s: one after the other, three would need 4.5 s; together they fit in 3 s.
+        manager.shutdown(Duration.ofSeconds(3));
+        for (String v : new String[] {"a", "b", "c"}) {
+            assertEquals(v, new String(buckets.get("bkt").content(v + "/f.txt").orElseThrow(), StandardCharsets.UTF_8));
+        }
     }
 
     @Test
