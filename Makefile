@@ -18,7 +18,7 @@ JDK25 := $(shell \
   done; fi)
 export JAVA_HOME := $(JDK25)
 
-.PHONY: help jdk setup build rootfs plugin push unit test demo demo-clean clean
+.PHONY: help jdk setup build rootfs plugin push unit test demo demo-clean bench clean
 
 help:
 	@echo "make demo        local S3 server + the plugin + a container writing into a volume; shows the bucket"
@@ -28,6 +28,7 @@ help:
 	@echo "make plugin      build the rootfs, create and enable the managed plugin PLUGIN_NAME=$(PLUGIN_NAME)"
 	@echo "                 (state in STATE_SOURCE, default: the replaced plugin's, else /var/lib/cloudsync)"
 	@echo "make push REGISTRY=host:port   push the plugin as REGISTRY/$(PLUGIN_NAME):latest"
+	@echo "make bench       local vs cloudsync vs rclone on the same workloads (sizes: see bench/run.sh)"
 
 jdk:
 	@[ -n "$(JDK25)" ] || { echo "no JDK 25 found: set JAVA_HOME to a JDK 25, or install one under /usr/lib/jvm" >&2; exit 1; }
@@ -63,6 +64,10 @@ demo: setup jdk
 
 demo-clean:
 	PLUGIN_NAME=$(PLUGIN_NAME) bash scripts/demo.sh clean
+
+# Not part of `make test`; never fails on a timing. Writes build/bench/ and the table in docs/PERFORMANCE.md.
+bench: setup jdk
+	bash bench/run.sh
 
 clean:
 	rm -rf target build

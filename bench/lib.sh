@@ -1,0 +1,73 @@
+# Helpers shared by the benchmark scripts (sourced, not run): logging, clocks, result records, polling.
+#
+# Results are appended to $BENCH_OUT/raw.jsonl, one JSON object a line, and summarised by the Java report
+# (io.cloudsync.bench.BenchReport). A record is either a figure ("value"), a figure that could not be taken
+# ("value": null and a "note" such as "timeout after 30 s"), or a driver that could not run ("unavailable").
+
+say() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+warn() { say "WARNING: $*"; }
+
+# Wall-clock seconds with nanoseconds. Containers print the same clock (GNU date in the bench image), so a
+# time taken inside a container and one taken on the host can be subtracted.
+now() { date +%s.%N; }
+
+# elapsed T0 T1 -> seconds, 3 decimals
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+
+json_escape() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' | tr '\n\t' '  '; }
+
+# record DRIVER REP METRIC VALUE [NOTE]: one figure; VALUE "null" with a NOTE when it could not be taken.
+record() {
+  local driver=$1 rep=$2 metric=$3 value=$4 note=${5:-}
+  [ -n "$value" ] || value=null
+  printf '{"driver":"%s","rep":%s,"metric":"%s","value":%s,"note":"%s"}\n' \
+    "$driver" "$rep" "$metric" "$value" "$(json_escape "$note")" >> "$BENCH_OUT/raw.jsonl"
+  say "$driver rep $rep: $metric = $value${note:+ ($note)}"
+}
+
+# record_unavailable DRIVER REASON: the driver is left out of this run; the table says why.
+record_unavailable() {
+  printf '{"driver":"%s","unavailable":"%s"}\n' "$1" "$(json_escape "$2")" >> "$BENCH_OUT/raw.jsonl"
+  warn "driver $1 not run: $2"
+}
+
+# wait_until TIMEOUT_S COMMAND...: polls COMMAND every $BENCH_POLL s; prints the time it first succeeded.
+# Returns 1 (printing nothing) when it did not succeed within TIMEOUT_S.
+wait_until() {
+  local timeout=$1
+  shift
+  local deadline
+  deadline=$(awk -v t="$(now)" -v d="$timeout" 'BEGIN { printf "%.3f", t + d }')
+  while :; do
+    if "$@"; then
+      now
+      return 0
+    fi
+    if awk -v t="$(now)" -v d="$deadline" 'BEGIN { exit !(t > d) }'; then
+      return 1
+    fi
+    sleep "$BENCH_POLL"
+  done
+}
+
+# since T0 TIMEOUT COMMAND...: seconds from T0 until COMMAND holds; records nothing, prints "" on timeout.
+since() {
+  local t0=$1 timeout=$2 t1
+  shift 2
+  if t1=$(wait_until "$timeout" "$@"); then
+    elapsed "$t0" "$t1"
+  fi
+}
+
+# Peak resident set size (VmHWM) of a process, in MiB; empty when the process is gone.
+peak_rss_mib() {
+  awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || true
+}
+
+max_of() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { print (a + 0 > b + 0) ? a : b }'; }
+
+# Empties the host's page cache, so that the next read comes from the disk or the network.
+drop_caches() {
+  sync
+  echo 3 > /proc/sys/vm/drop_caches || warn "could not drop the page cache (not root?)"
+}

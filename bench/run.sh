@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# make bench: the same workloads on volumes of Docker's `local` driver, cloudsync and rclone's plugin, against
+# one S3Proxy on loopback, in one run. Prints a markdown table of medians (min–max) over the repetitions with
+# each driver's ratio to `local`; raw figures in build/bench/results.json; the table goes into
+# docs/PERFORMANCE.md (BENCH_DOC=none to leave it). Never fails on a timing: a figure that could not be
+# taken, or a driver that could not run, is said so in the table.
+#
+# Sizes and counts (environment; the defaults make a run of under 15 minutes on 2 cores):
+#   BENCH_SIZE_MB=1024  W1/W2 file size      BENCH_FILES=5000 BENCH_DIRS=50  W3/W4 tree
+#   BENCH_RENAME_FILES=1000  W5              BENCH_EXIT_FILES=100  W7        BENCH_SQLITE_TX=2000  W8
+#   BENCH_REPS=2  repetitions (each ~6-7 min) BENCH_DRIVERS="local cloudsync rclone"  BENCH_RCLONE=rclone
+#   BENCH_WRITEBACK_DELAY=1s  cloudsync's writeback-delay (rclone: --vfs-write-back 1s)
+#   BENCH_DURABLE_TIMEOUT=300 / BENCH_EXIT_TIMEOUT=15  seconds to wait for the bucket (W7: after the exit)
+#   BENCH_KEEP=1  keep the work directory (S3 data, plugin state) for a look after the run
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+: "${BENCH_SIZE_MB:=1024}" "${BENCH_FILES:=5000}" "${BENCH_DIRS:=50}" "${BENCH_RENAME_FILES:=1000}"
+: "${BENCH_EXIT_FILES:=100}" "${BENCH_SQLITE_TX:=2000}" "${BENCH_REPS:=2}"
+: "${BENCH_DRIVERS:=local cloudsync rclone}" "${BENCH_WRITEBACK_DELAY:=1s}"
+: "${BENCH_DURABLE_TIMEOUT:=300}" "${BENCH_EXIT_TIMEOUT:=15}" "${BENCH_POLL:=0.1}"
+: "${BENCH_OUT:=$ROOT/build/bench}" "${BENCH_DOC:=$ROOT/docs/PERFORMANCE.md}" "${MVN:=mvn -B -q}"
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+
+BENCH_RUN_ID=b$$
+BENCH_LABEL=cloudsync-bench=$BENCH_RUN_ID
+BENCH_OPS=$ROOT/bench/ops
+BENCH_WORK=$BENCH_OUT/work-$BENCH_RUN_ID
+BENCH_PLUGIN_DIR=$BENCH_OUT/plugin
+STARTED_DRIVERS=()
+
+source bench/lib.sh
+source bench/s3.sh
+source bench/image.sh
+source bench/driver-local.sh
+source bench/driver-cloudsync.sh
+source bench/driver-rclone.sh
+source bench/workloads.sh
+
+cleanup() {
+  trap - EXIT INT TERM
+  say "cleaning up"
+  local ids d
+  ids=$(docker ps -aq --filter "label=$BENCH_LABEL" 2>/dev/null)
+  [ -n "$ids" ] && docker rm -f $ids >/dev/null 2>&1
+  ids=$(docker volume ls -q --filter "label=$BENCH_LABEL" 2>/dev/null)
+  [ -n "$ids" ] && docker volume rm -f $ids >/dev/null 2>&1
+  for d in "${STARTED_DRIVERS[@]}"; do "${d}_teardown"; done
+  s3_stop
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then say "kept $BENCH_WORK (BENCH_KEEP=1)"; else rm -rf "$BENCH_WORK"; fi
+}
+trap cleanup EXIT
+trap 'say "interrupted"; exit 130' INT TERM
+
+build() {
+  say "building cloudsync, its test classes and the plugin rootfs"
+  $MVN package test-compile -DskipTests || return 1
+  $MVN dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$ROOT/target/test-classpath.txt" \
+    >/dev/null || return 1
+  BENCH_CLASSPATH=$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/test-classpath.txt")
+  if bash plugin/build-rootfs.sh "$BENCH_PLUGIN_DIR" >/dev/null; then
+    # Docker refuses to create a plugin byte-identical to one installed under another name: make it unique.
+    echo "$BENCH_RUN_ID" > "$BENCH_PLUGIN_DIR/rootfs/etc/cloudsync-bench"
+  else
+    rm -rf "$BENCH_PLUGIN_DIR"
+  fi
+}
+
+record_context() {
+  local mem cpu
+  mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+  cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+  printf '{"machine":{"nproc":%s,"memory":"%s","cpu":"%s","kernel":"%s","date":"%s","docker":"%s","rclone":"%s"}}\n' \
+    "$(nproc)" "$mem" "$(json_escape "$cpu")" "$(uname -r)" "$(date -u +%Y-%m-%dT%H:%MZ)" \
+    "$(docker version -f '{{.Server.Version}}' 2>/dev/null)" \
+    "$("$RC_BIN" version 2>/dev/null | head -n 1 | awk '{print $2}')" >> "$BENCH_OUT/raw.jsonl"
+  printf '{"config":{"size_mb":%s,"files":%s,"dirs":%s,"rename_files":%s,"exit_files":%s,"sqlite_tx":%s,' \
+    "$BENCH_SIZE_MB" "$BENCH_FILES" "$BENCH_DIRS" "$BENCH_RENAME_FILES" "$BENCH_EXIT_FILES" "$BENCH_SQLITE_TX" \
+    >> "$BENCH_OUT/raw.jsonl"
+  printf '"reps":%s,"writeback_delay":"%s","durable_timeout":%s,"exit_timeout":%s,"drivers":"%s"}}\n' \
+    "$BENCH_REPS" "$BENCH_WRITEBACK_DELAY" "$BENCH_DURABLE_TIMEOUT" "$BENCH_EXIT_TIMEOUT" "$BENCH_DRIVERS" \
+    >> "$BENCH_OUT/raw.jsonl"
+}
+
+main() {
+  local t_start driver rep
+  t_start=$(now)
+  mkdir -p "$BENCH_OUT"
+  rm -rf "$BENCH_OUT"/work-* "$BENCH_OUT/raw.jsonl" "$BENCH_OUT"/*.log
+  mkdir -p "$BENCH_WORK"
+  build || { say "the build failed; nothing measured"; return 1; }
+  bench_image_build || { say "could not build the workload image"; return 1; }
+  record_context
+  s3_start || return 1
+
+  local drivers=()
+  for driver in $BENCH_DRIVERS; do
+    BENCH_UNAVAILABLE=
+    STARTED_DRIVERS+=("$driver")
+    if "${driver}_prepare"; then
+      drivers+=("$driver")
+    else
+      record_unavailable "$driver" "${BENCH_UNAVAILABLE:-could not be started}"
+    fi
+  done
+
+  # Repetitions outermost, so that a disturbance of the shared machine spreads over every driver.
+  for rep in $(seq 1 "$BENCH_REPS"); do
+    for driver in "${drivers[@]}"; do
+      run_session "$driver" "$rep"
+    done
+  done
+
+  say "run took $(elapsed "$t_start" "$(now)") s; writing the report"
+  "$JAVA_HOME/bin/java" -cp "$BENCH_CLASSPATH" io.cloudsync.bench.BenchReport \
+    "$BENCH_OUT/raw.jsonl" "$BENCH_OUT" "$BENCH_DOC"
+}
+
+main

@@ -1,0 +1,189 @@
+# The workloads W1..W8 of issue 5 (sourced), run for one driver and one repetition by run_session.
+#
+# A "holder" container keeps the volume mounted between the steps, as a long-running service would: Docker
+# unmounts a volume when its last container exits, and what a driver does then is W7's subject, not the
+# others'. Each step runs in the holder (docker exec) and is timed inside it, without container start-up.
+# Durability is timed from the end of the step until the bucket shows the result (cloudsync: after its flush
+# request; rclone: polling, since it has no such request; local: n/a).
+
+DRIVER= REP= VOL= PREFIX= HOLD= PEAK_RSS=
+
+drv() { local op=$1; shift; "${DRIVER}_$op" "$@"; }
+
+hold_start() {
+  HOLD=bench-$BENCH_RUN_ID-hold
+  docker run -d --name "$HOLD" --label "$BENCH_LABEL" -v "$VOL:/data" -v "$BENCH_OPS:/bench:ro" \
+    "$BENCH_IMAGE" sleep 86400 >/dev/null
+}
+
+hold_stop() { docker rm -f "$HOLD" >/dev/null 2>&1 || true; }
+
+# op OPERATION ARGS...: runs bench/ops/ops.sh in the holder; prints "START END [RESULT]".
+op() { docker exec "$HOLD" sh /bench/ops.sh "$@"; }
+
+# timed METRIC OPERATION ARGS...: records the operation's duration; leaves its END in $END, RESULT in $RESULT.
+# With EXPECT set, the first word of RESULT must equal it (files seen, bytes read): a listing that misses files
+# is fast for the wrong reason, so it is recorded as not taken, with what was seen.
+timed() {
+  local metric=$1 out t0 expect=${EXPECT:-}
+  shift
+  END= RESULT= EXPECT=
+  if ! out=$(op "$@" 2> "$BENCH_WORK/op.err"); then
+    record "$DRIVER" "$REP" "$metric" null "failed: $(tail -c 300 "$BENCH_WORK/op.err")"
+    return 1
+  fi
+  read -r t0 END RESULT <<< "$out"
+  if [ -n "$expect" ] && [ "${RESULT%% *}" != "$expect" ]; then
+    record "$DRIVER" "$REP" "$metric" null "saw ${RESULT%% *} where $expect were written (${EXPECT_WHAT:-entries})"
+    return 1
+  fi
+  record "$DRIVER" "$REP" "$metric" "$(elapsed "$t0" "$END")"
+}
+
+# durable METRIC T_END CONDITION...: records the time from T_END until CONDITION holds in the bucket.
+durable() {
+  local metric=$1 t_end=$2 secs
+  shift 2
+  local timeout=$BENCH_DURABLE_TIMEOUT why="not in the bucket within $BENCH_DURABLE_TIMEOUT s"
+  [ "$DRIVER" = local ] && return 0
+  if [ "$DRIVER" = cloudsync ]; then
+    if cloudsync_flush "$VOL"; then
+      # Durable by the plugin's word: the bucket must show it now (a little slack for the server's rename).
+      timeout=5 why="the flush request answered durable, yet the bucket did not show it"
+    else
+      warn "flush of $VOL did not report durable; polling the bucket"
+    fi
+  fi
+  secs=$(since "$t_end" "$timeout" "$@")
+  if [ -n "$secs" ]; then
+    [ -n "$metric" ] && record "$DRIVER" "$REP" "$metric" "$secs"
+  else
+    record "$DRIVER" "$REP" "${metric:-setup}" null "$why ($(s3_objects "$PREFIX") objects under the volume's prefix)"
+  fi
+}
+
+note_rss() {
+  local pid
+  pid=$(drv pid)
+  [ -n "$pid" ] && PEAK_RSS=$(max_of "$PEAK_RSS" "$(peak_rss_mib "$pid")")
+  return 0
+}
+
+# cold: the same volume over the same bucket prefix, served by a restarted driver with an empty cache, and
+# an empty host page cache. The local driver keeps its volume; only the page cache is dropped.
+cold() {
+  if [ "$DRIVER" != local ]; then
+    hold_stop
+    note_rss
+    drv volume_remove "$VOL"
+    drv restart_empty "$REP"
+    drv volume_create "$VOL" "$PREFIX"
+    hold_start
+  fi
+  drop_caches
+}
+
+w1_write_and_durable() {
+  local bytes=$((BENCH_SIZE_MB * 1024 * 1024))
+  timed w1_write write_big /data/w1.bin "$BENCH_SIZE_MB" || return 0
+  durable w1_durable "$END" s3_has_object "$PREFIX/w1.bin" "$bytes"
+  if [ "$DRIVER" = local ]; then
+    bare_upload "$(docker volume inspect -f '{{.Mountpoint}}' "$VOL")/w1.bin"
+  fi
+}
+
+# The same file, uploaded by a bare MinIO client (the project's MinioObjectStore) to the same server.
+bare_upload() {
+  local secs
+  if secs=$(S3_SECRET=$S3_SECRET_KEY "$JAVA_HOME/bin/java" -cp "$BENCH_CLASSPATH" io.cloudsync.bench.BareUpload \
+      "$S3_ENDPOINT" "$S3_ACCESS_KEY" "$S3_BUCKET" "bare/r$REP/w1.bin" "$1" 2> "$BENCH_WORK/bare.err"); then
+    record minio-client "$REP" bare_upload "$secs"
+  else
+    record minio-client "$REP" bare_upload null "failed: $(tail -c 300 "$BENCH_WORK/bare.err")"
+  fi
+  rm -rf "$(s3_dir "bare/r$REP")"
+}
+
+run_workloads() {
+  local bytes=$((BENCH_SIZE_MB * 1024 * 1024)) entries lines=
+  entries=$((BENCH_FILES + 1 + (BENCH_DIRS > 1 ? BENCH_DIRS : 0)))
+  w1_write_and_durable
+  EXPECT=$bytes EXPECT_WHAT=bytes timed w2_warm read_big /data/w1.bin
+
+  timed w3_create create_tree /data/w3 "$BENCH_DIRS" "$BENCH_FILES" 4096 \
+    && durable w3_durable "$END" s3_count_is "$PREFIX/w3" "$BENCH_FILES"
+  EXPECT=$entries timed w4_find_warm find_count /data/w3
+  timed w4_ls_warm ls_lr /data/w3 && lines=${RESULT%% *}
+
+  cold
+  EXPECT=$bytes EXPECT_WHAT=bytes timed w2_cold read_big /data/w1.bin
+  EXPECT=$entries timed w4_find_cold find_count /data/w3
+  cold
+  EXPECT=$lines EXPECT_WHAT="lines of ls -lR" timed w4_ls_cold ls_lr /data/w3
+
+  # W5: a directory whose files are all in the bucket, renamed.
+  op create_tree /data/w5 1 "$BENCH_RENAME_FILES" 4096 > /dev/null \
+    && durable "" "$(now)" s3_count_is "$PREFIX/w5" "$BENCH_RENAME_FILES"
+  timed w5_rename rename /data/w5 /data/w5r \
+    && durable w5_durable "$END" s3_moved "$PREFIX/w5" "$PREFIX/w5r" "$BENCH_RENAME_FILES"
+
+  timed w6_delete delete_all /data && durable w6_durable "$END" s3_empty "$PREFIX"
+
+  w7_last_exit
+  w8_sqlite
+}
+
+# W7: a short-lived container writes and exits as the volume's last user; nothing asks for durability.
+w7_last_exit() {
+  local out t0 t_end secs
+  hold_stop
+  if ! out=$(docker run --rm --label "$BENCH_LABEL" -v "$VOL:/data" -v "$BENCH_OPS:/bench:ro" "$BENCH_IMAGE" \
+      sh /bench/ops.sh create_tree /data/w7 1 "$BENCH_EXIT_FILES" 16384 2> "$BENCH_WORK/op.err"); then
+    record "$DRIVER" "$REP" w7_durable null "failed: $(tail -c 300 "$BENCH_WORK/op.err")"
+    hold_start
+    return 0
+  fi
+  [ "$DRIVER" = local ] && { hold_start; return 0; }
+  read -r t0 t_end _ <<< "$out"
+  secs=$(since "$t_end" "$BENCH_EXIT_TIMEOUT" s3_count_is "$PREFIX/w7" "$BENCH_EXIT_FILES")
+  if [ -n "$secs" ]; then
+    record "$DRIVER" "$REP" w7_durable "$secs"
+  else
+    record "$DRIVER" "$REP" w7_durable null "not in the bucket $BENCH_EXIT_TIMEOUT s after the last container exited"
+  fi
+  hold_start
+  # A driver that uploads only once mounted again does it now; let it finish before W8 is timed.
+  since "$(now)" "$BENCH_DURABLE_TIMEOUT" s3_count_is "$PREFIX/w7" "$BENCH_EXIT_FILES" >/dev/null
+}
+
+w8_sqlite() {
+  timed w8_sqlite sqlite_tx /data/w8.db "$BENCH_SQLITE_TX" || return 0
+  if timed w8_check sqlite_check /data/w8.db; then
+    local rows integrity
+    read -r rows integrity <<< "$RESULT"
+    record "$DRIVER" "$REP" w8_rows "${rows:-null}" "of $BENCH_SQLITE_TX committed"
+    [ "$integrity" = ok ] && record "$DRIVER" "$REP" w8_integrity 1 \
+      || record "$DRIVER" "$REP" w8_integrity 0 "integrity_check: $integrity"
+  fi
+}
+
+# run_session DRIVER REP: a fresh volume on a fresh bucket prefix, every workload, then the volume removed.
+run_session() {
+  DRIVER=$1 REP=$2 PEAK_RSS=
+  VOL=bench-$BENCH_RUN_ID-$DRIVER-$REP
+  PREFIX=$DRIVER-r$REP
+  say "== $DRIVER, repetition $REP (volume $VOL)"
+  if ! drv volume_create "$VOL" "$PREFIX"; then
+    record "$DRIVER" "$REP" session null "docker volume create failed"
+    return 0
+  fi
+  if hold_start; then
+    run_workloads
+  else
+    record "$DRIVER" "$REP" session null "a container could not mount the volume"
+  fi
+  note_rss
+  [ -n "$PEAK_RSS" ] && record "$DRIVER" "$REP" peak_rss_mib "$PEAK_RSS"
+  hold_stop
+  drv volume_remove "$VOL" || warn "could not remove volume $VOL"
+}
