@@ -165,10 +165,15 @@ final class HandleOperations {
             if (!file.takeDirtyLocked() || file.hiddenLocked()) {
                 return;
             }
+            boolean creation = file.takeUnrecordedCreationLocked();
             try {
-                journal.record(new Mutation.FileChanged(file.pathLocked()));
+                journal.record(creation ? new Mutation.FileCreated(file.pathLocked())
+                        : new Mutation.FileChanged(file.pathLocked()));
             } catch (IOException | RuntimeException e) {
                 file.restoreDirty(); // the next flush or release tries again
+                if (creation) {
+                    file.restoreUnrecordedCreationLocked();
+                }
                 throw e;
             }
         }

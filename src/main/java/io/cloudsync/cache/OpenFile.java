@@ -20,6 +20,11 @@ final class OpenFile {
     private volatile boolean entryUnsynced;
 
     private String path;
+    /**
+     * The handle created its file and nothing has been journaled for it yet, and it was not renamed since: its
+     * first record says "created" (no object can exist for the name). Guarded by the monitor.
+     */
+    private boolean unrecordedCreation;
     /** Detached from the volume (unlinked while open): nothing done through it is journaled. */
     private boolean hidden;
 
@@ -30,6 +35,7 @@ final class OpenFile {
         this.append = append;
         this.dirty = new AtomicBoolean(dirty);
         this.entryUnsynced = created;
+        this.unrecordedCreation = created;
     }
 
     void markDirty() {
@@ -61,6 +67,18 @@ final class OpenFile {
         return path;
     }
 
+    /** Says, once, whether the next record of this handle is its file's creation; call with the monitor held. */
+    boolean takeUnrecordedCreationLocked() {
+        boolean was = unrecordedCreation;
+        unrecordedCreation = false;
+        return was;
+    }
+
+    /** After a failed journal append; call with the monitor held. */
+    void restoreUnrecordedCreationLocked() {
+        unrecordedCreation = true;
+    }
+
     /** Call with the monitor held. */
     boolean hiddenLocked() {
         return hidden;
@@ -69,5 +87,6 @@ final class OpenFile {
     synchronized void moveTo(String newPath, boolean newHidden) {
         this.path = newPath;
         this.hidden = newHidden;
+        this.unrecordedCreation = false; // the new name may have replaced a file that has an object
     }
 }

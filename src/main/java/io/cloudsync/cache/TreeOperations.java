@@ -21,7 +21,9 @@ import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
  * The operations of {@link VolumeCache} on the tree: done in the cache directory with NIO, then journaled.
- * Renames move the open handles along (see {@link OpenFile} for why that keeps the journal in order).
+ * Renames move the open handles along (see {@link OpenFile} for why that keeps the journal in order) and are
+ * journaled as one {@code Renamed} record, for a file as for a whole directory: the uploader turns it into
+ * server-side copies and deletes, so a crash can never leave half a directory rename in the journal.
  */
 final class TreeOperations {
 
@@ -93,13 +95,11 @@ final class TreeOperations {
         Files.move(sourceFile, targetFile, StandardCopyOption.ATOMIC_MOVE);
         boolean sourceHidden = moveHiddenPaths(source, target);
         openFiles.moved(source, target, hiddenPaths::contains);
-        if (moved.type() == NodeType.DIRECTORY) {
-            TreeMoveRecorder.record(journal, source, target, targetFile, hiddenPaths::contains);
-        } else {
+        if (sourceHidden) {
+            // a detached file was never in the bucket: it enters the volume under its new name
             journal.record(new Mutation.FileChanged(target));
-            if (!sourceHidden) {
-                journal.record(new Mutation.FileRemoved(source));
-            }
+        } else {
+            journal.record(new Mutation.Renamed(source, target, moved.type() == NodeType.DIRECTORY));
         }
     }
 
@@ -167,7 +167,7 @@ final class TreeOperations {
                 throw e;
             }
         }
-        journal.record(new Mutation.FileChanged(rel));
+        journal.record(new Mutation.FileCreated(rel));
     }
 
     /** A changed attribute must reach the bucket: a file is uploaded again, a directory's marker rewritten. */
@@ -176,7 +176,7 @@ final class TreeOperations {
             return; // the root has no object of its own
         }
         boolean directory = Files.isDirectory(file, NOFOLLOW_LINKS);
-        journal.record(directory ? new Mutation.DirCreated(rel) : new Mutation.FileChanged(rel));
+        journal.record(directory ? new Mutation.DirChanged(rel) : new Mutation.FileChanged(rel));
     }
 
     private void recordUnlessHidden(Mutation mutation) throws IOException {

@@ -217,8 +217,8 @@ public final class VolumeCache {
 
     /**
      * Renames a file or a directory, replacing an existing target as rename(2) does unless {@code noReplace}.
-     * Open handles follow the file. Journaled as the new place created, then the old one removed; for a directory,
-     * every node below it (see {@link TreeMoveRecorder}).
+     * Open handles follow the file. Journaled as one {@code Renamed} record for a file or a whole directory (the
+     * uploader copies the objects server-side, then deletes the old ones).
      */
     public void rename(String from, String to, boolean noReplace) throws IOException {
         requireWritable();
@@ -258,7 +258,7 @@ public final class VolumeCache {
     }
 
     /**
-     * Creates a symbolic link at {@code linkPath} whose content is {@code target}, journaled as a changed file
+     * Creates a symbolic link at {@code linkPath} whose content is {@code target}, journaled as a created file
      * (the uploader decides how a symlink is stored; its content is never followed here).
      */
     public void symlink(String linkPath, String target, Owner owner) throws IOException {

@@ -31,9 +31,14 @@ import java.util.stream.Stream;
  * segment  = header record*
  * header   = magic:u32 ("CSJL") version:u16 (1) reserved:u16
  * record   = length:u32 crc32c:u32 body     length = bytes of body; crc32c over body
- * body     = mutation | completed
- * mutation = type:u8 (1 file changed, 2 file removed, 3 dir created, 4 dir removed) seq:u64 pathLength:u16 path:UTF-8
+ * body     = mutation | completed | applied
+ * mutation = type:u8 seq:u64 path            type 1 file changed, 2 file removed, 3 dir created, 4 dir removed,
+ *                                          5 file created, 6 dir changed
+ *          | type:u8 (7) seq:u64 flags:u8 path target   a rename; flags bit 0: a directory
+ * path     = length:u16 UTF-8              (target likewise)
  * completed= type:u8 (100) seq:u64         the mutation with that seq is in the object store
+ * applied  = type:u8 (101) seq:u64         the rename with that seq moved its objects in the store, but records
+ *                                          from before it still wait for it to say where they now belong
  * </pre>
  * All integers big-endian. Replay is idempotent (a mutation is keyed by its seq), so a crash between writing a
  * compacted segment and deleting the old ones only repeats records. A record cut short at the end of the last
@@ -64,6 +69,8 @@ public final class Journal implements AutoCloseable {
 
     private final Object appendLock = new Object();
     private final TreeMap<Long, Mutation> pending = new TreeMap<>();
+    /** Pending renames already applied in the store (see the grammar); a subset of {@code pending}'s keys. */
+    private final java.util.Set<Long> applied = new java.util.HashSet<>();
     private FileChannel active;
     private long activeNumber;
     private long recordsInActive;
@@ -117,7 +124,10 @@ public final class Journal implements AutoCloseable {
             nextSeq = Math.max(nextSeq, e.seq() + 1);
         } else if (record instanceof RecordCodec.Completed c) {
             pending.remove(c.seq());
+            applied.remove(c.seq());
             nextSeq = Math.max(nextSeq, c.seq() + 1);
+        } else if (record instanceof RecordCodec.Applied a && pending.containsKey(a.seq())) {
+            applied.add(a.seq());
         }
     }
 
@@ -187,10 +197,32 @@ public final class Journal implements AutoCloseable {
             if (pending.remove(seq) == null) {
                 return;
             }
+            applied.remove(seq);
             writeLocked(RecordCodec.encodeCompleted(seq));
             if (recordsInActive >= COMPACT_MIN_RECORDS && pending.size() * 4L < recordsInActive) {
                 compactLocked();
             }
+        }
+    }
+
+    /**
+     * Marks the pending rename {@code seq} as applied in the store: it stays pending (it still orders the records
+     * before it) but must never be applied again. Durable after the next {@link #sync}.
+     */
+    public void markApplied(long seq) throws IOException {
+        synchronized (appendLock) {
+            ensureOpenLocked();
+            if (!pending.containsKey(seq) || !applied.add(seq)) {
+                return;
+            }
+            writeLocked(RecordCodec.encodeApplied(seq));
+        }
+    }
+
+    /** Whether the pending record {@code seq} was marked with {@link #markApplied}. */
+    public boolean isApplied(long seq) {
+        synchronized (appendLock) {
+            return applied.contains(seq);
         }
     }
 
@@ -237,6 +269,9 @@ public final class Journal implements AutoCloseable {
             writeFully(next, RecordCodec.header());
             for (Map.Entry<Long, Mutation> e : pending.entrySet()) {
                 writeFully(next, RecordCodec.encodeMutation(e.getKey(), e.getValue()));
+                if (applied.contains(e.getKey())) {
+                    writeFully(next, RecordCodec.encodeApplied(e.getKey()));
+                }
             }
             next.force(false);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);

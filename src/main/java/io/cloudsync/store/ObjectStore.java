@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * One bucket of an S3-compatible object store, as the write-back and fetch paths need it.
@@ -34,7 +35,17 @@ public interface ObjectStore extends AutoCloseable {
      * not change while it uploads: the size is taken once at the start. The returned {@code lastModified} is the
      * server's clock at the upload (exact to the second); {@link #stat} gives the stored value.
      */
-    ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata) throws StoreException;
+    default ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata) throws StoreException {
+        return putFile(key, file, userMetadata, () -> false);
+    }
+
+    /**
+     * As {@link #putFile(String, Path, Map)}, stopped when {@code cancelled} turns true while the data is sent:
+     * then it fails (as a {@link StoreException.Transient}) and the store keeps what it had. A cancellation that
+     * comes after the last byte was sent is too late: the upload then completes.
+     */
+    ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata, BooleanSupplier cancelled)
+            throws StoreException;
 
     /** Uploads {@code bytes} as object {@code key} (small objects: directory markers, symlinks); as {@link #putFile}. */
     ObjectInfo putBytes(String key, byte[] bytes, Map<String, String> userMetadata) throws StoreException;

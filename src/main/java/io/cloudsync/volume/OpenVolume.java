@@ -9,10 +9,8 @@ import io.cloudsync.writeback.Uploader;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -54,10 +52,7 @@ public final class OpenVolume implements AutoCloseable {
         Journal journal = Journal.open(dir.resolve("journal"));
         try {
             VolumeCache cache = new VolumeCache(data, journal, options.readOnly());
-            UploadSource source = rel -> {
-                Path p = cache.contentPath(rel);
-                return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
-            };
+            UploadSource source = cache::contentPath;
             Uploader uploader = new Uploader(name, journal, store, options.prefix(), source,
                     options.writebackDelay(), UPLOAD_CONCURRENCY);
             uploader.start();

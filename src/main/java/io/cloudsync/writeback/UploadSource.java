@@ -1,10 +1,29 @@
 package io.cloudsync.writeback;
 
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Where the uploader finds the local content of a volume path: the regular file in the cache, if there is one. */
+/** Where the uploader finds the local state of a volume path: the node in the cache directory, if there is one. */
 @FunctionalInterface
 public interface UploadSource {
-    Optional<Path> regularFile(String relativePath);
+
+    /** The cache node of {@code relativePath}; it may be missing or of any type. */
+    Path contentPath(String relativePath);
+
+    /** The regular file holding the path's content, if the path is a regular file now. */
+    default Optional<Path> regularFile(String relativePath) {
+        Path p = contentPath(relativePath);
+        return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
+    }
+
+    default boolean isDirectory(String relativePath) {
+        return Files.isDirectory(contentPath(relativePath), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Whether anything (file, directory, symlink, special file) is at the path now. */
+    default boolean exists(String relativePath) {
+        return Files.exists(contentPath(relativePath), LinkOption.NOFOLLOW_LINKS);
+    }
 }

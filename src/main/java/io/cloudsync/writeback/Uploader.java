@@ -13,9 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,13 +27,15 @@ import java.util.logging.Logger;
 /**
  * Uploads a volume's journal to the object store, like rclone's write-back queue: each object key has at most one
  * pending change (ten writes to a file make one upload), due {@code delay} after its last change; a bounded pool
- * of workers takes due changes in due order; a failure is retried with doubling backoff up to a cap; a change that
- * arrives while its key is uploading is queued again after the upload, never lost. Only after the store confirmed
- * an upload are its journal records completed, so a crash at any point repeats work instead of losing it.
+ * of workers takes due jobs in due order; a failure is retried with doubling backoff up to a cap; a change that
+ * arrives while its key is uploading cancels that upload, which is queued again. Renames keep their order with
+ * the changes around them ({@link WritebackQueue}). Only after the store confirmed a job are its journal records
+ * completed, so a crash at any point repeats work instead of losing it. A removal of a name whose creation never
+ * reached the store costs nothing remote.
  *
  * <p>It runs from the moment the volume is opened, mounted or not, so uploads go on after the last unmount.
  *
- * <p>Lock: {@code lock} guards the pending map and counters; no store or disk I/O happens under it, except the
+ * <p>Lock: {@code lock} guards the queue and counters; no store or disk I/O happens under it, except the
  * file size lookups of {@link #status()}, which run after the snapshot is taken.
  */
 public final class Uploader implements AutoCloseable {
@@ -39,19 +43,22 @@ public final class Uploader implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Uploader.class.getName());
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** How long, and how often, a job waits for the record that explains a missing local node. */
+    private static final Duration MISSING_NODE_WAIT = Duration.ofMillis(200);
+    private static final int MISSING_NODE_WAITS = 5;
 
     private final String volume;
     private final Journal journal;
-    private final ObjectStore store;
-    private final String prefix;
     private final UploadSource source;
+    private final StoreWriter writer;
     private final long delayNanos;
     private final List<Thread> workers = new ArrayList<>();
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Map<String, PendingChange> pending = new HashMap<>();
-    private boolean flushing;
+    private final WritebackQueue queue;
+    /** Applied renames (by seq) whose record waits for the records moved behind them (their seqs). */
+    private final Map<Long, Set<Long>> appliedRenameWaitsFor = new HashMap<>();
     private boolean stopped;
     private String lastError;
     private Instant lastUpload;
@@ -64,9 +71,9 @@ public final class Uploader implements AutoCloseable {
                     Duration delay, int concurrency) {
         this.volume = volume;
         this.journal = journal;
-        this.store = store;
-        this.prefix = prefix;
         this.source = source;
+        this.queue = new WritebackQueue(prefix, journal::isApplied);
+        this.writer = new StoreWriter(store, queue, source);
         this.delayNanos = delay.toNanos();
         for (int i = 0; i < concurrency; i++) {
             workers.add(Thread.ofPlatform().daemon().name("upload-" + volume + "-" + i).unstarted(this::work));
@@ -75,127 +82,181 @@ public final class Uploader implements AutoCloseable {
 
     /** Queues what the journal still holds (due at once: it waited long enough) and starts the workers. */
     public void start() {
-        journal.subscribe(this::onRecord);
+        journal.subscribe(entry -> enqueue(entry, System.nanoTime() + delayNanos, false));
         for (JournalEntry e : journal.pending()) {
-            enqueue(e, System.nanoTime());
+            enqueue(e, System.nanoTime(), true);
         }
         workers.forEach(Thread::start);
     }
 
-    private void onRecord(JournalEntry entry) {
-        enqueue(entry, System.nanoTime() + delayNanos);
-    }
-
-    private void enqueue(JournalEntry entry, long dueAt) {
-        String key = keyOf(entry.mutation());
+    private void enqueue(JournalEntry entry, long dueAt, boolean replayed) {
         lock.lock();
         try {
-            PendingChange p = pending.computeIfAbsent(key, k -> new PendingChange(k, System.currentTimeMillis()));
-            p.add(entry.seq(), entry.mutation());
-            if (p.failures == 0 || dueAt > p.dueAtNanos) {
-                p.dueAtNanos = flushing ? System.nanoTime() : dueAt;
-            }
+            queue.add(entry, dueAt, System.nanoTime(), System.currentTimeMillis(), replayed);
             changed.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
-    private String keyOf(Mutation m) {
-        String base = prefix.isEmpty() ? m.path() : prefix + "/" + m.path();
-        return switch (m) {
-            case Mutation.DirCreated d -> base + "/";
-            case Mutation.DirRemoved d -> base + "/";
-            default -> base;
-        };
-    }
-
     private void work() {
         while (true) {
-            PendingChange job;
-            Mutation mutation;
-            List<Long> seqs;
+            WritebackQueue.Job job;
             lock.lock();
             try {
                 job = awaitDueLocked();
                 if (job == null) {
                     return;
                 }
-                job.inFlight = true;
-                mutation = job.mutation;
-                seqs = new ArrayList<>(job.seqs);
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException e) {
+                // A bug in the queue must not stop the uploads of this volume: report it, try again shortly.
+                LOG.log(Level.SEVERE, "volume " + volume + ": the upload queue failed; retrying in 1 s", e);
+                awaitQuietly(Duration.ofSeconds(1));
+                continue;
             } finally {
                 lock.unlock();
             }
-            try {
-                apply(job.key, mutation);
-                succeeded(job, seqs);
-            } catch (ChangedDuringUpload | java.nio.file.NoSuchFileException e) {
-                // The store may hold a mix of two versions (or the file vanished under the upload): do it again
-                // once the file has been quiet for the delay; what happens to a vanished file, a later record says.
-                requeue(job);
-            } catch (Throwable t) {
-                failed(job, mutation, t);
+            if (job.barrier() != null) {
+                runRename(job);
+            } else {
+                runChange(job);
             }
         }
     }
 
-    /** Waits for the change that is due first; null when stopped. Called with the lock held. */
-    private PendingChange awaitDueLocked() throws InterruptedException {
+    private void awaitQuietly(Duration pause) {
+        lock.lock();
+        try {
+            changed.await(pause.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits for the job that is due first; null when stopped. Called with the lock held. */
+    private WritebackQueue.Job awaitDueLocked() throws InterruptedException {
         while (!stopped) {
-            PendingChange first = null;
-            for (PendingChange p : pending.values()) {
-                if (!p.inFlight && (first == null || p.dueAtNanos < first.dueAtNanos)) {
-                    first = p;
-                }
-            }
             long now = System.nanoTime();
-            if (first != null && first.dueAtNanos <= now) {
-                return first;
+            WritebackQueue.Job job = queue.takeDue(now);
+            if (job != null) {
+                return job;
             }
-            if (first == null) {
+            long next = queue.nextDueNanos();
+            if (next == Long.MAX_VALUE) {
                 changed.await();
             } else {
-                changed.awaitNanos(first.dueAtNanos - now);
+                changed.awaitNanos(Math.max(1, next - now));
             }
         }
         return null;
     }
 
-    private void apply(String key, Mutation mutation) throws StoreException, IOException, ChangedDuringUpload {
-        switch (mutation) {
-            case Mutation.FileChanged f -> {
-                Optional<Path> file = source.regularFile(f.path());
-                // Gone or no longer a regular file: a later record (removal, rename) says what happened to it.
-                if (file.isPresent()) {
-                    FileVersion before = FileVersion.of(file.get());
-                    store.putFile(key, file.get(), Map.of());
-                    if (!before.equals(FileVersion.of(file.get()))) {
-                        throw new ChangedDuringUpload(f.path());
-                    }
-                }
+    private void runChange(WritebackQueue.Job job) {
+        PendingChange change = job.change();
+        try {
+            if (!job.skipRemote()) {
+                writer.apply(change.key, job.mutation(), () -> change.cancelRequested,
+                        change.missingNodeWaits >= MISSING_NODE_WAITS);
             }
-            case Mutation.FileRemoved r -> store.delete(key);
-            case Mutation.DirCreated d -> store.putBytes(key, new byte[0], Map.of());
-            case Mutation.DirRemoved d -> store.delete(key);
+            for (long seq : job.seqs()) {
+                complete(seq);
+            }
+            finished(() -> queue.changeDone(change), !job.skipRemote());
+        } catch (LocalNodeMissing e) {
+            lock.lock();
+            try {
+                change.missingNodeWaits++;
+                queue.changeRetry(change, System.nanoTime() + MISSING_NODE_WAIT.toNanos(), false);
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        } catch (ChangedDuringUpload | java.nio.file.NoSuchFileException e) {
+            // The store may hold a mix of two versions (or the file vanished under the upload): do it again
+            // once the file has been quiet for the delay; what happens to a vanished file, a later record says.
+            retryAfterChange(change);
+        } catch (Throwable t) {
+            if (change.cancelRequested) {
+                retryAfterChange(change); // cancelled because the file changed: not a failure
+            } else {
+                failedChange(change, job.mutation(), t);
+            }
         }
     }
 
-    private void succeeded(PendingChange job, List<Long> seqs) throws IOException {
-        for (long seq : seqs) {
-            journal.complete(seq);
+    private void runRename(WritebackQueue.Job job) {
+        RenameBarrier barrier = job.barrier();
+        try {
+            if (!job.skipRemote()) {
+                writer.rename(barrier.rename);
+            }
+            // The rename's record stays until the records moved behind it are done: replayed after a crash, it
+            // must still say where they belong, but never move objects again (later uploads may be under its names).
+            journal.markApplied(barrier.seq);
+            journal.sync();
+            boolean nothingMoved;
+            lock.lock();
+            try {
+                Set<Long> moved = new HashSet<>();
+                barrier.moved().forEach(e -> moved.add(e.seq()));
+                nothingMoved = moved.isEmpty();
+                if (!nothingMoved) {
+                    appliedRenameWaitsFor.put(barrier.seq, moved);
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (nothingMoved) {
+                journal.complete(barrier.seq);
+            }
+            finished(() -> queue.barrierDone(barrier, System.nanoTime(), System.currentTimeMillis()),
+                    !job.skipRemote());
+        } catch (Throwable t) {
+            long backoff;
+            lock.lock();
+            try {
+                backoff = backoffNanos(barrier.failures + 1);
+                queue.barrierRetry(barrier, System.nanoTime() + backoff);
+                lastError = Instant.now() + " " + describe(barrier.rename) + " failed: " + t.getMessage();
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            log(describe(barrier.rename), barrier.failures, t);
         }
+    }
+
+    /** Completes a record, and any applied rename that waited only for it. */
+    private void complete(long seq) throws IOException {
+        journal.complete(seq);
+        List<Long> renamesDone = new ArrayList<>();
         lock.lock();
         try {
-            job.inFlight = false;
-            job.failures = 0;
-            job.seqs.removeAll(seqs);
-            if (job.seqs.isEmpty()) {
-                pending.remove(job.key);
+            for (Map.Entry<Long, Set<Long>> e : appliedRenameWaitsFor.entrySet()) {
+                if (e.getValue().remove(seq) && e.getValue().isEmpty()) {
+                    renamesDone.add(e.getKey());
+                }
             }
-            lastUpload = Instant.now();
+            renamesDone.forEach(appliedRenameWaitsFor::remove);
+        } finally {
+            lock.unlock();
+        }
+        for (long rename : renamesDone) {
+            journal.complete(rename);
+        }
+    }
+
+    private void finished(Runnable queueUpdate, boolean storeChanged) {
+        lock.lock();
+        try {
+            queueUpdate.run();
+            if (storeChanged) {
+                lastUpload = Instant.now();
+            }
             completed++;
             changed.signalAll();
         } finally {
@@ -203,41 +264,48 @@ public final class Uploader implements AutoCloseable {
         }
     }
 
-    private void requeue(PendingChange job) {
+    private void retryAfterChange(PendingChange change) {
         lock.lock();
         try {
-            job.inFlight = false;
-            job.dueAtNanos = System.nanoTime() + (flushing ? 0 : delayNanos);
+            queue.changeRetry(change, System.nanoTime() + (queue.isFlushing() ? 0 : delayNanos), false);
             changed.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
-    private void failed(PendingChange job, Mutation mutation, Throwable t) {
+    private void failedChange(PendingChange change, Mutation mutation, Throwable t) {
         String message = describe(mutation) + " failed: " + t.getMessage();
         lock.lock();
         try {
-            job.inFlight = false;
-            job.failures++;
-            long backoff = Math.min(FIRST_BACKOFF.toNanos() << Math.min(job.failures - 1, 20), MAX_BACKOFF.toNanos());
-            job.dueAtNanos = System.nanoTime() + backoff;
+            queue.changeRetry(change, System.nanoTime() + backoffNanos(change.failures + 1), true);
             lastError = Instant.now() + " " + message;
             changed.signalAll();
         } finally {
             lock.unlock();
         }
-        Level level = t instanceof StoreException.Transient ? Level.WARNING : Level.SEVERE;
-        LOG.log(level, "volume " + volume + ": " + message + " (attempt " + job.failures + ", will retry)",
-                t instanceof StoreException ? null : t);
+        log(describe(mutation), change.failures, t);
     }
 
-    private String describe(Mutation m) {
+    private void log(String what, int attempt, Throwable t) {
+        Level level = t instanceof StoreException.Transient ? Level.WARNING : Level.SEVERE;
+        LOG.log(level, "volume " + volume + ": " + what + " failed: " + t.getMessage() + " (attempt " + attempt
+                + ", will retry)", t instanceof StoreException ? null : t);
+    }
+
+    private static long backoffNanos(int failures) {
+        return Math.min(FIRST_BACKOFF.toNanos() << Math.min(failures - 1, 20), MAX_BACKOFF.toNanos());
+    }
+
+    private static String describe(Mutation m) {
         return switch (m) {
+            case Mutation.FileCreated f -> "upload of '" + f.path() + "'";
             case Mutation.FileChanged f -> "upload of '" + f.path() + "'";
             case Mutation.FileRemoved r -> "delete of '" + r.path() + "'";
             case Mutation.DirCreated d -> "directory marker for '" + d.path() + "'";
+            case Mutation.DirChanged d -> "directory marker for '" + d.path() + "'";
             case Mutation.DirRemoved d -> "removal of directory marker '" + d.path() + "'";
+            case Mutation.Renamed r -> "rename of '" + r.path() + "' to '" + r.target() + "'";
         };
     }
 
@@ -249,15 +317,9 @@ public final class Uploader implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
-            flushing = true;
-            long now = System.nanoTime();
-            for (PendingChange p : pending.values()) {
-                if (p.failures == 0) {
-                    p.dueAtNanos = Math.min(p.dueAtNanos, now);
-                }
-            }
+            queue.beginFlush(System.nanoTime());
             changed.signalAll();
-            while (!pending.isEmpty()) {
+            while (!queue.isEmpty()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -266,27 +328,33 @@ public final class Uploader implements AutoCloseable {
             }
             return true;
         } finally {
-            flushing = false;
+            queue.endFlush();
+            lock.unlock();
+        }
+    }
+
+    /** What is queued, for diagnostics and test failure messages. */
+    public String describeQueue() {
+        lock.lock();
+        try {
+            return queue.toString();
+        } finally {
             lock.unlock();
         }
     }
 
     public UploadStatus status() {
         List<String> files = new ArrayList<>();
-        long oldest = Long.MAX_VALUE;
+        long oldest;
         long count;
         String error;
         Instant last;
         long done;
         lock.lock();
         try {
-            count = pending.size();
-            for (PendingChange p : pending.values()) {
-                oldest = Math.min(oldest, p.firstChangeMillis);
-                if (p.mutation instanceof Mutation.FileChanged f) {
-                    files.add(f.path());
-                }
-            }
+            count = queue.size();
+            oldest = queue.oldestChangeMillis();
+            queue.forEachPendingFile(files::add);
             error = lastError;
             last = lastUpload;
             done = completed;

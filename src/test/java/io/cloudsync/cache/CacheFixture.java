@@ -36,6 +36,18 @@ final class CacheFixture implements AutoCloseable {
         return new Mutation.FileChanged(path);
     }
 
+    static Mutation created(String path) {
+        return new Mutation.FileCreated(path);
+    }
+
+    static Mutation renamed(String from, String to, boolean directory) {
+        return new Mutation.Renamed(from, to, directory);
+    }
+
+    static Mutation dirChanged(String path) {
+        return new Mutation.DirChanged(path);
+    }
+
     static Mutation removed(String path) {
         return new Mutation.FileRemoved(path);
     }

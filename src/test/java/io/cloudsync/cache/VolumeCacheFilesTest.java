@@ -20,6 +20,7 @@ import io.cloudsync.journal.Journal;
 import io.cloudsync.journal.JournalEntry;
 
 import static io.cloudsync.cache.CacheFixture.changed;
+import static io.cloudsync.cache.CacheFixture.created;
 import static io.cloudsync.cache.CacheFixture.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,7 +60,7 @@ class VolumeCacheFilesTest {
         cache.release(h);
 
         assertEquals("hello world", content("a.txt"));
-        assertEquals(List.of(changed("a.txt")), f.recorded());
+        assertEquals(List.of(created("a.txt")), f.recorded());
         assertEquals(0, cache.openFileCount());
     }
 
@@ -67,7 +68,7 @@ class VolumeCacheFilesTest {
     void anEmptyCreatedFileIsJournaledAtRelease() throws IOException {
         cache.release(cache.create("/empty", 0600, null, Set.of()));
 
-        assertEquals(List.of(changed("empty")), f.recorded());
+        assertEquals(List.of(created("empty")), f.recorded());
         assertEquals(0600, cache.attributes("/empty").permissions());
     }
 
@@ -114,7 +115,7 @@ class VolumeCacheFilesTest {
         cache.release(h);
 
         assertArrayEquals(new byte[] {'a', 'b', 'c', 0, 0}, Files.readAllBytes(f.dataDir.resolve("s")));
-        assertEquals(List.of(changed("s"), changed("s")), f.recorded());
+        assertEquals(List.of(created("s"), changed("s")), f.recorded());
     }
 
     @Test
@@ -132,10 +133,10 @@ class VolumeCacheFilesTest {
             }
         }
         try (Journal reopened = Journal.open(copy)) {
-            assertEquals(List.of(changed("d.bin")), reopened.pending().stream().map(JournalEntry::mutation).toList());
+            assertEquals(List.of(created("d.bin")), reopened.pending().stream().map(JournalEntry::mutation).toList());
         }
         cache.release(h);
-        assertEquals(List.of(changed("d.bin")), f.recorded(), "fsync took the dirty flag: release adds nothing");
+        assertEquals(List.of(created("d.bin")), f.recorded(), "fsync took the dirty flag: release adds nothing");
     }
 
     @Test
@@ -146,7 +147,7 @@ class VolumeCacheFilesTest {
         cache.release(h);
 
         assertEquals(java.time.Instant.parse("2020-01-02T03:04:05Z"), cache.attributes("/m").modifiedTime());
-        assertEquals(List.of(changed("m")), f.recorded());
+        assertEquals(List.of(created("m")), f.recorded());
     }
 
     @Test
@@ -178,7 +179,7 @@ class VolumeCacheFilesTest {
         cache.write(h, utf8("data"), 0);
         cache.closeOpenFiles();
 
-        assertEquals(List.of(changed("open")), f.recorded());
+        assertEquals(List.of(created("open")), f.recorded());
         assertEquals(0, cache.openFileCount());
     }
 

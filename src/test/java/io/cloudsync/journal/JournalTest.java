@@ -172,6 +172,45 @@ class JournalTest {
         }
     }
 
+    @Test
+    void everyMutationTypeSurvivesReplayAndCompactionAsWritten() throws IOException {
+        List<Mutation> all = List.of(new Mutation.FileCreated("n/é.txt"), new Mutation.FileChanged("c"),
+                new Mutation.FileRemoved("r"), new Mutation.DirCreated("d"), new Mutation.DirChanged("d2"),
+                new Mutation.DirRemoved("d3"), new Mutation.Renamed("from/dir", "to/dir", true),
+                new Mutation.Renamed("a", "b", false));
+        try (Journal journal = Journal.open(dir)) {
+            for (Mutation m : all) {
+                journal.record(m);
+            }
+        }
+        try (Journal reopened = Journal.open(dir)) { // replay, then a compacted segment
+            assertEquals(all, reopened.pending().stream().map(JournalEntry::mutation).toList());
+        }
+        try (Journal again = Journal.open(dir)) { // replay of the compacted segment
+            assertEquals(all, again.pending().stream().map(JournalEntry::mutation).toList());
+        }
+    }
+
+    @Test
+    void anAppliedRenameStaysPendingAndAppliedAcrossReplayAndCompaction() throws IOException {
+        long rename;
+        try (Journal journal = Journal.open(dir)) {
+            journal.record(new Mutation.FileChanged("a"));
+            rename = journal.record(new Mutation.Renamed("a", "b", false));
+            journal.markApplied(rename);
+            assertTrue(journal.isApplied(rename));
+        }
+        try (Journal reopened = Journal.open(dir)) {
+            assertTrue(reopened.isApplied(rename), "replayed");
+            assertEquals(2, reopened.pending().size(), "still pending: it orders the record before it");
+        }
+        try (Journal again = Journal.open(dir)) {
+            assertTrue(again.isApplied(rename), "kept by compaction");
+            again.complete(rename);
+            assertFalse(again.isApplied(rename));
+        }
+    }
+
     private void clearSegments() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.toList()) {

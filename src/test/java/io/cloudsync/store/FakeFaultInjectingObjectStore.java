@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -161,9 +162,10 @@ public final class FakeFaultInjectingObjectStore implements ObjectStore {
     }
 
     @Override
-    public ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata) throws StoreException {
+    public ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata, BooleanSupplier cancelled)
+            throws StoreException {
         before(new Call(Operation.PUT_FILE, key));
-        return delegate.putFile(key, file, userMetadata);
+        return delegate.putFile(key, file, userMetadata, cancelled);
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.TreeMap;
 
 /**
@@ -72,13 +73,17 @@ public final class FakeInMemoryObjectStore implements ObjectStore {
     }
 
     @Override
-    public ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata) throws StoreException {
+    public ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata, BooleanSupplier cancelled)
+            throws StoreException {
         byte[] data;
         try {
             data = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new StoreException.Permanent("cannot upload '" + key + "' to " + describe()
                     + ": cannot read local file " + file + ": " + e, e);
+        }
+        if (cancelled.getAsBoolean()) {
+            throw new StoreException.Transient("upload of '" + key + "' to " + describe() + " cancelled", null);
         }
         return putBytes(key, data, userMetadata);
     }

@@ -15,11 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -52,10 +50,7 @@ class FuseUploadEndToEndTest {
         s3.createBucket(BUCKET);
         journal = Journal.open(tmp.resolve("journal"));
         VolumeCache cache = new VolumeCache(tmp.resolve("data"), journal, false);
-        UploadSource source = rel -> {
-            Path p = cache.contentPath(rel);
-            return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
-        };
+        UploadSource source = cache::contentPath;
         uploader = new Uploader("e2e", journal, s3.store(BUCKET), PREFIX, source, Duration.ofMillis(200), 2);
         uploader.start();
         mnt = tmp.resolve("mnt");

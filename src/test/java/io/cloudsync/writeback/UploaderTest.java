@@ -23,6 +23,9 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import io.cloudsync.store.StoreException;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,7 +59,7 @@ class UploaderTest {
     }
 
     private void start(Duration delay) {
-        uploader = new Uploader("vol", journal, store, "pre", this::regularFile, delay, 2);
+        uploader = new Uploader("vol", journal, store, "pre", data::resolve, delay, 2);
         uploader.start();
     }
 
@@ -145,10 +148,49 @@ class UploaderTest {
     }
 
     @Test
+    void aRunningUploadIsCancelledWhenItsFileChangesAgain() throws Exception {
+        CountDownLatch sending = new CountDownLatch(1);
+        AtomicInteger cancelled = new AtomicInteger();
+        uploader = new Uploader("vol", journal, sendsUntilCancelled(sending, cancelled), "pre", data::resolve,
+                Duration.ZERO, 2);
+        uploader.start();
+        write("big.bin", "version 1");
+        assertTrue(sending.await(5, TimeUnit.SECONDS), "the first upload is sending");
+        write("big.bin", "version 2");
+        assertTrue(uploader.flush(Duration.ofSeconds(10)));
+        assertEquals(1, cancelled.get(), "the stale upload was stopped, not finished");
+        assertEquals("version 2", object("pre/big.bin"));
+        assertTrue(journal.pending().isEmpty());
+        assertEquals(null, uploader.status().lastError(), "a cancellation is not an error");
+    }
+
+    /**
+     * A store whose first file upload keeps "sending" until it is cancelled (bounded by a deadline), the moment a
+     * large upload spends on the wire; later uploads store at once.
+     */
+    private ObjectStore sendsUntilCancelled(CountDownLatch sending, AtomicInteger cancelled) {
+        return (ObjectStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ObjectStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("putFile") && args.length == 4 && sending.getCount() > 0) {
+                        sending.countDown();
+                        BooleanSupplier isCancelled = (BooleanSupplier) args[3];
+                        await().atMost(Duration.ofSeconds(10)).until(isCancelled::getAsBoolean);
+                        cancelled.incrementAndGet();
+                        throw new StoreException.Transient("upload cancelled", null);
+                    }
+                    try {
+                        return method.invoke(bucket, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
     void anUploadThatReadAFileBeingWrittenIsNotTakenAsComplete() throws Exception {
         CountDownLatch read = new CountDownLatch(1);
         CountDownLatch changed = new CountDownLatch(1);
-        uploader = new Uploader("vol", journal, readsThenWaits(read, changed), "pre", this::regularFile, Duration.ZERO, 2);
+        uploader = new Uploader("vol", journal, readsThenWaits(read, changed), "pre", data::resolve, Duration.ZERO, 2);
         uploader.start();
         write("db.bin", "old state");
         assertTrue(read.await(5, TimeUnit.SECONDS), "the upload has read the file");

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 
@@ -26,8 +27,9 @@ final class MinioHttpClients {
     private MinioHttpClients() {
     }
 
-    static OkHttpClient forTuning(MinioTuning tuning) {
+    static OkHttpClient forTuning(MinioTuning tuning, Interceptor interceptor) {
         return SHARED.newBuilder()
+                .addInterceptor(interceptor)
                 .connectTimeout(tuning.connectTimeout())
                 .readTimeout(tuning.ioTimeout())
                 .writeTimeout(tuning.ioTimeout())

@@ -34,6 +34,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@link ObjectStore} over one bucket of an S3-compatible server, through the MinIO Java client.
@@ -54,16 +55,18 @@ public final class MinioObjectStore implements ObjectStore {
     private final MinioTuning tuning;
     private final MinioClient client;
     private final S3ErrorClassifier errors;
+    private final UploadCancellations cancellations;
 
     private MinioObjectStore(S3Endpoint endpoint, String bucket, MinioTuning tuning) {
         this.endpoint = endpoint;
         this.bucket = bucket;
         this.tuning = tuning;
         this.errors = new S3ErrorClassifier(endpoint);
+        this.cancellations = new UploadCancellations(bucket);
         var builder = MinioClient.builder()
                 .endpoint(endpoint.url().toString())
                 .region(endpoint.region())
-                .httpClient(MinioHttpClients.forTuning(tuning));
+                .httpClient(MinioHttpClients.forTuning(tuning, cancellations));
         if (!endpoint.anonymous()) {
             builder.credentials(endpoint.accessKey(), endpoint.secretKey());
         }
@@ -115,7 +118,8 @@ public final class MinioObjectStore implements ObjectStore {
     }
 
     @Override
-    public ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata) throws StoreException {
+    public ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata, BooleanSupplier cancelled)
+            throws StoreException {
         String action = "upload '" + key + "' to " + bucketName();
         var metadata = UserMetadata.normalize(userMetadata);
         requireKey(key);
@@ -127,9 +131,12 @@ public final class MinioObjectStore implements ObjectStore {
             throw new StoreException.Permanent("cannot " + action + " at " + endpoint.url()
                     + ": cannot read local file " + file + ": " + e, e);
         }
-        ObjectWriteResponse response = call(action, () -> client.uploadObject(UploadObjectArgs.builder()
-                .bucket(bucket).object(key).filename(file.toString(), tuning.partSize())
-                .contentType(CONTENT_TYPE).userMetadata(metadata).build()));
+        ObjectWriteResponse response;
+        try (var registration = cancellations.register(key, cancelled)) {
+            response = call(action, () -> client.uploadObject(UploadObjectArgs.builder()
+                    .bucket(bucket).object(key).filename(file.toString(), tuning.partSize())
+                    .contentType(CONTENT_TYPE).userMetadata(metadata).build()));
+        }
         var uploaded = new ObjectInfo(key, size, stripQuotes(response.etag()), serverTime(response), metadata);
         if (size <= tuning.partSize()) {
             return uploaded;

@@ -224,4 +224,29 @@ class MinioObjectStoreTest {
             return socket.getLocalPort();
         }
     }
+
+    @Test
+    void aCancelledUploadFailsAndLeavesTheStoredVersion(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        ObjectStore store = MinioObjectStore.open(server.s3Endpoint(), "photos",
+                MinioTuning.defaults().withPartSize(5L * 1024 * 1024));
+        java.nio.file.Path file = tmp.resolve("big.bin");
+        byte[] first = new byte[64 * 1024];
+        java.util.Arrays.fill(first, (byte) 1);
+        java.nio.file.Files.write(file, first);
+        store.putFile("cancel/big.bin", file, Map.of());
+
+        // 12 MiB: a multipart upload; cancelled once some data went out
+        byte[] second = new byte[12 * 1024 * 1024];
+        java.util.Arrays.fill(second, (byte) 2);
+        java.nio.file.Files.write(file, second);
+        var checks = new java.util.concurrent.atomic.AtomicInteger();
+        var e = expect(StoreException.Transient.class,
+                () -> store.putFile("cancel/big.bin", file, Map.of(), () -> checks.incrementAndGet() > 3));
+        assertTrue(e.getMessage().contains("cancel/big.bin"), e.getMessage());
+        assertArrayEquals(first, server.readObject("photos", "cancel/big.bin"), "the stored version is untouched");
+
+        store.putFile("cancel/big.bin", file, Map.of(), () -> false);
+        assertEquals(second.length, server.readObject("photos", "cancel/big.bin").length, "an uncancelled upload works");
+    }
 }
