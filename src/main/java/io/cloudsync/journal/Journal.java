@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.nio.channels.ClosedChannelException;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -46,13 +45,14 @@ import java.util.stream.Stream;
  * more data after it is corruption: it is logged as SEVERE, the segment is renamed "*.corrupt" and kept for
  * inspection, the records before the damage are kept, and the problem stays visible in {@link #problems()}.
  *
- * <p>Durability: {@link #record} writes to the OS; {@link #sync} forces it to disk. Concurrent syncs share one
- * fsync (group commit): a caller whose record was written before another caller's force began returns with it.
- * Completion records are never forced: losing one only repeats an idempotent upload.
+ * <p>Durability: {@link #record} writes to the OS; {@link #sync} waits until it is on disk. Every fsync runs on one
+ * thread per journal ({@link GroupCommitter}), which forces once for all callers that asked while the previous
+ * force ran; a force slower than {@value #SLOW_SYNC_MILLIS} ms is logged. Completion records are never forced
+ * themselves: losing one only repeats an idempotent upload.
  *
- * <p>Lock order: {@code syncLock} (serialises fsyncs) before {@code appendLock} (the segment, sequence numbers and
- * the pending map); never the other way. Compaction runs under {@code appendLock}, writing only the pending
- * records (small by construction).
+ * <p>{@code appendLock} guards the segment, sequence numbers and the pending map; the fsync thread takes it only
+ * to read which channel to force, never while forcing. Compaction runs under {@code appendLock}, writing only the
+ * pending records (small by construction).
  */
 public final class Journal implements AutoCloseable {
 
@@ -78,19 +78,25 @@ public final class Journal implements AutoCloseable {
     private long appendedRecords;
     private boolean closed;
 
-    private final Object syncLock = new Object();
-    /** How many of {@code appendedRecords} are known durable; only grows. */
-    private final AtomicLong durableRecords = new AtomicLong();
+    /** Records made durable by a compaction or by close, which replace or close the channel a force may be on. */
+    private long durableByReplacement;
+    private final GroupCommitter committer;
 
     private Journal(Path dir) {
         this.dir = dir;
+        this.committer = new GroupCommitter(dir.toString(), this::forceActive, SLOW_SYNC_MILLIS);
     }
 
     /** Opens (creating if needed) the journal in {@code dir}, replays it and starts a fresh compacted segment. */
     public static Journal open(Path dir) throws IOException {
         Files.createDirectories(dir);
         Journal journal = new Journal(dir);
-        journal.replay();
+        try {
+            journal.replay();
+        } catch (IOException | RuntimeException e) {
+            journal.committer.close();
+            throw e;
+        }
         return journal;
     }
 
@@ -162,32 +168,33 @@ public final class Journal implements AutoCloseable {
         synchronized (appendLock) {
             target = appendedRecords;
         }
-        synchronized (syncLock) {
-            if (durableRecords.get() >= target) {
-                return;
-            }
-            long covered;
-            FileChannel channel;
+        committer.awaitDurable(target);
+    }
+
+    /** How many fsyncs {@link #sync} calls have cost so far (group commit makes it far fewer than the calls). */
+    public long syncForceCount() {
+        return committer.forceCount();
+    }
+
+    /** Runs on the fsync thread: forces the active segment and returns how many records that covered. */
+    private long forceActive() throws IOException {
+        long covered;
+        FileChannel channel;
+        synchronized (appendLock) {
+            covered = appendedRecords;
+            channel = active;
+        }
+        try {
+            channel.force(false);
+        } catch (ClosedChannelException e) {
+            // Compaction or close replaced the channel meanwhile and made everything appended before that durable.
             synchronized (appendLock) {
-                ensureOpenLocked();
-                covered = appendedRecords;
-                channel = active;
-            }
-            long start = System.nanoTime();
-            try {
-                channel.force(false);
-            } catch (ClosedChannelException e) {
-                // Compaction replaced the segment meanwhile and made everything appended before it durable.
-                if (durableRecords.get() < covered) {
+                if (durableByReplacement < covered) {
                     throw e;
                 }
             }
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            if (millis > SLOW_SYNC_MILLIS) {
-                LOG.warning(() -> "journal fsync in " + dir + " took " + millis + " ms");
-            }
-            durableRecords.accumulateAndGet(covered, Math::max);
         }
+        return covered;
     }
 
     /** Marks the record {@code seq} as done (in the object store); done records are dropped at compaction. */
@@ -293,7 +300,8 @@ public final class Journal implements AutoCloseable {
             }
         }
         AtomicFiles.fsyncDirectory(dir);
-        durableRecords.accumulateAndGet(appendedRecords, Math::max);
+        durableByReplacement = appendedRecords;
+        committer.markDurable(appendedRecords);
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
@@ -325,13 +333,24 @@ public final class Journal implements AutoCloseable {
     /** Forces what was appended and closes the active segment. Idempotent. */
     @Override
     public void close() throws IOException {
-        synchronized (appendLock) {
-            if (closed) {
-                return;
+        try {
+            synchronized (appendLock) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try {
+                    active.force(false);
+                    durableByReplacement = appendedRecords;
+                    committer.markDurable(appendedRecords);
+                } finally {
+                    active.close();
+                }
             }
-            closed = true;
-            active.force(false);
-            active.close();
+        } finally {
+            // Outside appendLock: the fsync thread may need it to finish its last force. Waiters the final force
+            // did not cover (it failed) are released with an error.
+            committer.close();
         }
     }
 }

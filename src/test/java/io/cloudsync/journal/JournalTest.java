@@ -164,6 +164,47 @@ class JournalTest {
         }
     }
 
+    @Test
+    void concurrentSyncsShareFsyncs() throws Exception {
+        int threads = 16;
+        int perThread = 40;
+        try (Journal j = Journal.open(dir)) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        j.record(new Mutation.FileChanged("t" + id + "/f" + i));
+                        j.sync();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+            long syncs = (long) threads * perThread;
+            assertTrue(j.syncForceCount() < syncs, "every sync() cost its own fsync: " + j.syncForceCount()
+                    + " forces for " + syncs + " syncs");
+        }
+        try (Journal j = Journal.open(dir)) {
+            assertEquals(threads * perThread, j.pending().size());
+        }
+    }
+
+    @Test
+    void syncAfterCloseReturnsBecauseCloseForcedEverything() throws IOException {
+        Journal j = Journal.open(dir);
+        j.record(new Mutation.FileChanged("a"));
+        j.close();
+        j.sync();
+        try (Journal again = Journal.open(dir)) {
+            assertEquals(1, again.pending().size());
+        }
+    }
+
     private Path onlySegment() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> segs = files.filter(p -> p.getFileName().toString().endsWith(".log")).toList();
