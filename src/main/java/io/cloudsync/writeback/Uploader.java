@@ -42,7 +42,8 @@ public final class Uploader implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Uploader.class.getName());
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    // A cap well under the 30 s in which an outage must be caught up; a success after failures also ends all waits.
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
     /** How long, and how often, a job waits for the record that explains a missing local node. */
     private static final Duration MISSING_NODE_WAIT = Duration.ofMillis(200);
     private static final int MISSING_NODE_WAITS = 5;
@@ -165,7 +166,8 @@ public final class Uploader implements AutoCloseable {
             for (long seq : job.seqs()) {
                 complete(seq);
             }
-            finished(() -> queue.changeDone(change), !job.skipRemote());
+            boolean recovered = change.failures > 0;
+            finished(() -> queue.changeDone(change), !job.skipRemote(), recovered);
         } catch (LocalNodeMissing e) {
             lock.lock();
             try {
@@ -213,8 +215,9 @@ public final class Uploader implements AutoCloseable {
             if (nothingMoved) {
                 journal.complete(barrier.seq);
             }
+            boolean recovered = barrier.failures > 0;
             finished(() -> queue.barrierDone(barrier, System.nanoTime(), System.currentTimeMillis()),
-                    !job.skipRemote());
+                    !job.skipRemote(), recovered);
         } catch (Throwable t) {
             long backoff;
             lock.lock();
@@ -250,10 +253,17 @@ public final class Uploader implements AutoCloseable {
         }
     }
 
-    private void finished(Runnable queueUpdate, boolean storeChanged) {
+    /**
+     * Books a finished job. {@code recovered}: it had failed before, so the store answers again after an outage,
+     * and every other job still waiting out its backoff is tried now instead of up to {@code MAX_BACKOFF} later.
+     */
+    private void finished(Runnable queueUpdate, boolean storeChanged, boolean recovered) {
         lock.lock();
         try {
             queueUpdate.run();
+            if (recovered) {
+                queue.retryFailedNow(System.nanoTime());
+            }
             if (storeChanged) {
                 lastUpload = Instant.now();
             }

@@ -256,6 +256,20 @@ final class WritebackQueue {
         }
     }
 
+    /** Jobs waiting out a failure's backoff become due now (the store answers again); their count of failures stays. */
+    void retryFailedNow(long nowNanos) {
+        for (PendingChange p : List.copyOf(waiting)) {
+            if (p.failures > 0 && p.dueAtNanos > nowNanos) {
+                schedule(p, nowNanos);
+            }
+        }
+        for (RenameBarrier b : barriers.values()) {
+            if (b.failures > 0) {
+                b.dueAtNanos = Math.min(b.dueAtNanos, nowNanos);
+            }
+        }
+    }
+
     void endFlush() {
         flushing = false;
     }

@@ -122,6 +122,27 @@ class UploaderTest {
     }
 
     @Test
+    void whenTheStoreAnswersAgainFilesInLongBackoffAreTriedAtOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        store.failWhen(c -> down.get(), Integer.MAX_VALUE, FakeFaultInjectingObjectStore.transientError("outage"));
+        start(Duration.ZERO);
+        write("long.txt", "waited long");
+        // Four failures: 1 + 2 + 4 s of backoff behind it, the next try 8 s after the fourth.
+        await().atMost(Duration.ofSeconds(15)).until(() -> putsOf("pre/long.txt") >= 4);
+        write("short.txt", "failed once");
+        await().atMost(Duration.ofSeconds(5)).until(() -> putsOf("pre/short.txt") >= 1);
+        down.set(false);
+        // short.txt's retry (1 s) succeeds and tells the queue the store is back: long.txt goes at once, not 8 s on.
+        await().atMost(Duration.ofSeconds(4)).until(() -> bucket.content("pre/long.txt").isPresent());
+        assertEquals("waited long", object("pre/long.txt"));
+        assertEquals("failed once", object("pre/short.txt"));
+    }
+
+    private long putsOf(String key) {
+        return store.calls().stream().filter(c -> c.operation() == Operation.PUT_FILE && c.key().equals(key)).count();
+    }
+
+    @Test
     void anExceptionThatIsNotAStoreErrorDoesNotStopTheQueue() throws Exception {
         store.failWhen(c -> c.key().equals("pre/bad.txt"), 1, () -> {
             throw new IllegalStateException("bug in a worker");
