@@ -14,6 +14,7 @@ DOCKERD_PID="$STATE/dockerd.pid"
 DOCKERD_LOG="$STATE/dockerd.log"
 DOCKERD_START_DEADLINE=90
 TEST_IMAGE=${CLOUDSYNC_TEST_IMAGE:-cloudsync-test-busybox:latest}
+SQLITE_IMAGE=${CLOUDSYNC_SQLITE_IMAGE:-cloudsync-test-sqlite:latest}
 
 say() { echo "setup: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -97,13 +98,11 @@ ensure_dockerd() {
   say "dockerd answers"
 }
 
-ensure_test_image() {
-  docker image inspect "$TEST_IMAGE" >/dev/null 2>&1 && return 0
-  local busybox=/bin/busybox root applet
+# A root filesystem of busybox-static alone, in directory $1.
+busybox_rootfs() {
+  local busybox=/bin/busybox root=$1 applet
   # The image has no libraries: its busybox must be the static one (Debian package busybox-static).
   ! ldd "$busybox" >/dev/null 2>&1 || die "$busybox is dynamically linked: install the Debian package busybox-static"
-  say "making the local test image $TEST_IMAGE from busybox-static"
-  root=$(mktemp -d)
   mkdir -p "$root"/{bin,etc,tmp,data,root}
   chmod 1777 "$root/tmp"
   cp "$busybox" "$root/bin/busybox"
@@ -112,9 +111,39 @@ ensure_test_image() {
   done
   printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
   printf 'root:x:0:\n' >"$root/etc/group"
+}
+
+ensure_test_image() {
+  docker image inspect "$TEST_IMAGE" >/dev/null 2>&1 && return 0
+  local root
+  say "making the local test image $TEST_IMAGE from busybox-static"
+  root=$(mktemp -d)
+  busybox_rootfs "$root"
   tar -C "$root" --numeric-owner -c . \
     | docker import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' -m "busybox-static for cloudsync's tests" - "$TEST_IMAGE" >/dev/null
   rm -rf "$root"
+}
+
+# busybox plus Debian's sqlite3 and the shared libraries it loads (from ldd), for the database tests.
+ensure_sqlite_image() {
+  docker image inspect "$SQLITE_IMAGE" >/dev/null 2>&1 && return 0
+  local sqlite=/usr/bin/sqlite3 root lib
+  [ -x "$sqlite" ] || die "$sqlite is missing: install the Debian package sqlite3"
+  say "making the local test image $SQLITE_IMAGE from busybox-static and Debian's sqlite3"
+  root=$(mktemp -d)
+  busybox_rootfs "$root"
+  mkdir -p "$root/usr/bin"
+  cp "$sqlite" "$root/usr/bin/sqlite3"
+  for lib in $(ldd "$sqlite" | grep -o '/[^ ]*'); do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib"
+  done
+  tar -C "$root" --numeric-owner -c . \
+    | docker import -c 'ENV PATH=/bin:/usr/bin' -c 'CMD ["/bin/sh"]' -m "busybox-static and sqlite3 for cloudsync's tests" \
+        - "$SQLITE_IMAGE" >/dev/null
+  rm -rf "$root"
+  docker run --rm --network none "$SQLITE_IMAGE" sqlite3 :memory: 'select 1' >/dev/null \
+    || die "the image $SQLITE_IMAGE was made but its sqlite3 does not run"
 }
 
 ensure_packages
@@ -122,4 +151,5 @@ ensure_jdk25
 ensure_fuse_device
 ensure_dockerd
 ensure_test_image
-say "ready (Docker $(docker version -f '{{.Server.Version}}'), test image $TEST_IMAGE)"
+ensure_sqlite_image
+say "ready (Docker $(docker version -f '{{.Server.Version}}'), test images $TEST_IMAGE and $SQLITE_IMAGE)"

@@ -45,6 +45,7 @@ public final class VolumeCache {
     private final boolean readOnly;
     private final Journal journal;
     private final FileStore store;
+    private final SpaceHeadroom headroom;
     private final OpenFiles openFiles = new OpenFiles();
     private final HandleOperations handles;
     private final TreeOperations tree;
@@ -55,6 +56,7 @@ public final class VolumeCache {
         this.readOnly = readOnly;
         this.journal = journal;
         this.store = Files.getFileStore(paths.dataDir());
+        this.headroom = new SpaceHeadroom(store);
         this.handles = new HandleOperations(paths, journal, openFiles, readOnly);
         this.tree = new TreeOperations(paths, journal, openFiles);
     }
@@ -105,10 +107,10 @@ public final class VolumeCache {
         return Files.readSymbolicLink(file(path)).toString();
     }
 
-    /** The real space of the filesystem holding the cache directory. */
+    /** The real space of the filesystem holding the cache directory; "available" leaves out the journal's headroom. */
     public SpaceUsage space() throws IOException {
         return new SpaceUsage(store.getBlockSize(), store.getTotalSpace(), store.getUnallocatedSpace(),
-                store.getUsableSpace());
+                headroom.availableForData());
     }
 
     // ---- open files ----------------------------------------------------------------------------------------------
@@ -142,6 +144,7 @@ public final class VolumeCache {
     /** Writes all of {@code src} at {@code offset} (at the end for an append handle) and marks the handle dirty. */
     public int write(long handle, ByteBuffer src, long offset) throws IOException {
         requireWritable();
+        headroom.requireRoomFor(src.remaining());
         return handles.write(handle, src, offset);
     }
 

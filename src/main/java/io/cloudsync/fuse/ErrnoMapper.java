@@ -64,6 +64,11 @@ final class ErrnoMapper {
     /** The negated errno for a failure of {@code operation} on {@code path}, logged as the class comment says. */
     int toErrno(String operation, String path, Throwable failure) {
         int code = classify(failure);
+        // Layers wrap failures to add context (the journal, say); a full disk under the wrapping is still ENOSPC.
+        for (Throwable cause = failure.getCause(); code == errno.eio() && cause != null && cause != failure;
+             cause = cause.getCause()) {
+            code = classify(cause);
+        }
         if (code == errno.eio()) {
             LOG.log(Level.WARNING, operation + " " + path + " failed: " + failure, failure);
         } else if (LOG.isLoggable(Level.FINE)) {

@@ -77,6 +77,8 @@ public final class Journal implements AutoCloseable {
     private long nextSeq = 1;
     private long appendedRecords;
     private boolean closed;
+    /** A write failure that could not be undone; set once, after which appends fail (see writeLocked). */
+    private IOException brokenBy;
 
     /** Records made durable by a compaction or by close, which replace or close the channel a force may be on. */
     private long durableByReplacement;
@@ -254,9 +256,30 @@ public final class Journal implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /**
+     * Appends one record whole or not at all. A full disk can take part of a record and refuse the rest; the part
+     * is cut off again, or the next record would follow garbage and replay would report the segment corrupt. If
+     * even the cut fails, the journal refuses every later append rather than write after the damage.
+     */
     private void writeLocked(ByteBuffer record) throws IOException {
-        while (record.hasRemaining()) {
-            active.write(record);
+        if (brokenBy != null) {
+            throw new IOException("journal " + dir + " refuses appends after a failed write it could not undo: "
+                    + brokenBy.getMessage(), brokenBy);
+        }
+        long start = active.position();
+        try {
+            while (record.hasRemaining()) {
+                active.write(record);
+            }
+        } catch (IOException e) {
+            try {
+                active.truncate(start);
+                active.position(start);
+            } catch (IOException undo) {
+                e.addSuppressed(undo);
+                brokenBy = e;
+            }
+            throw e;
         }
         recordsInActive++;
         appendedRecords++;
@@ -285,6 +308,11 @@ public final class Journal implements AutoCloseable {
             AtomicFiles.fsyncDirectory(dir);
         } catch (IOException | RuntimeException e) {
             next.close();
+            try {
+                Files.deleteIfExists(tmp); // on a full disk, the space it took is what the next attempt needs
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
         FileChannel old = active;

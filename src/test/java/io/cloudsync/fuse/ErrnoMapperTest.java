@@ -52,6 +52,14 @@ class ErrnoMapperTest {
     }
 
     @Test
+    void aFullDiskUnderAWrappingExceptionIsStillEnospc() {
+        IOException journalFull = new IOException("cannot journal the close of /f",
+                new IOException("No space left on device"));
+        assertEquals(ErrnoMapper.ENOSPC, map(journalFull));
+        assertEquals(errno.eio(), map(new IOException("cannot journal", new IOException("disk on fire"))));
+    }
+
+    @Test
     void anythingElseIsAnIoError() {
         assertEquals(errno.eio(), map(new IOException("disk on fire")));
         assertEquals(errno.eio(), map(new FileSystemException("/p")));

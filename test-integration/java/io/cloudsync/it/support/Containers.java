@@ -46,7 +46,12 @@ public final class Containers {
 
     /** Runs {@code script} with {@code volume} at /data, waits for the exit, removes the container. */
     public static Run run(String volume, String script) {
-        String id = create(volume, script);
+        return run(DockerHost.BUSYBOX_IMAGE, volume, script);
+    }
+
+    /** As {@link #run(String, String)}, in {@code image} (a local one, such as {@link DockerHost#SQLITE_IMAGE}). */
+    public static Run run(String image, String volume, String script) {
+        String id = create(image, volume, script);
         DockerClient docker = DockerHost.client();
         try {
             docker.startContainerCmd(id).exec();
@@ -66,7 +71,7 @@ public final class Containers {
      * caller removes it with {@link #remove}. Use a script that runs until stopped, such as "sleep 600".
      */
     public static String start(String volume, String script) {
-        String id = create(volume, script);
+        String id = create(DockerHost.BUSYBOX_IMAGE, volume, script);
         try {
             DockerHost.client().startContainerCmd(id).exec();
             return id;
@@ -74,6 +79,22 @@ public final class Containers {
             remove(id);
             throw e;
         }
+    }
+
+    /** What a container started with {@link #start} has printed so far, stdout and stderr. */
+    public static Run logsSoFar(String containerId) {
+        var out = new StringBuilder();
+        var err = new StringBuilder();
+        collectLogs(containerId, out, err);
+        var state = DockerHost.client().inspectContainerCmd(containerId).exec().getState();
+        Long exitCode = state.getExitCodeLong();
+        return new Run(containerId, Boolean.TRUE.equals(state.getRunning()) || exitCode == null ? -1 : exitCode.intValue(),
+                out.toString(), err.toString());
+    }
+
+    /** Whether a container started with {@link #start} is still running. */
+    public static boolean isRunning(String containerId) {
+        return Boolean.TRUE.equals(DockerHost.client().inspectContainerCmd(containerId).exec().getState().getRunning());
     }
 
     /** Kills and removes a container; nothing happens if it is gone already. */
@@ -85,9 +106,9 @@ public final class Containers {
         }
     }
 
-    private static String create(String volume, String script) {
+    private static String create(String image, String volume, String script) {
         var mount = new Mount().withType(MountType.VOLUME).withSource(volume).withTarget(MOUNT_PATH);
-        return DockerHost.client().createContainerCmd(DockerHost.BUSYBOX_IMAGE)
+        return DockerHost.client().createContainerCmd(image)
                 .withCmd("/bin/sh", "-c", script)
                 .withLabels(Map.of(LABEL, "true"))
                 .withHostConfig(HostConfig.newHostConfig().withMounts(java.util.List.of(mount)).withNetworkMode("none"))

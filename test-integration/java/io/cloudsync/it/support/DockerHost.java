@@ -29,6 +29,8 @@ public final class DockerHost {
     public static final String DOCKER_HOST = "unix://" + SOCKET;
     /** The local image the containers run, made by scripts/setup.sh with "docker import" of busybox-static. */
     public static final String BUSYBOX_IMAGE = "cloudsync-test-busybox:latest";
+    /** busybox and Debian's sqlite3, made by scripts/setup.sh like the busybox image. */
+    public static final String SQLITE_IMAGE = "cloudsync-test-sqlite:latest";
 
     // docker-java's HTTP client logs each retried request at INFO (after a dockerd restart, say): keep tests quiet.
     // Held in a field because java.util.logging keeps loggers only weakly.
@@ -104,6 +106,16 @@ public final class DockerHost {
     public static boolean hasBusyboxImage() {
         try {
             client().inspectImageCmd(BUSYBOX_IMAGE).exec();
+            return true;
+        } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code image} exists locally. */
+    public static boolean hasImage(String image) {
+        try {
+            client().inspectImageCmd(image).exec();
             return true;
         } catch (com.github.dockerjava.api.exception.NotFoundException e) {
             return false;

@@ -39,6 +39,7 @@ public final class ManagedPlugin implements AutoCloseable {
     private final String socketName;
     private final Thread cleanupHook;
     private volatile boolean closed;
+    private volatile StateMount stateMount;
 
     private ManagedPlugin(String name, Path stateDir, String socketName) {
         this.name = name;
@@ -69,10 +70,30 @@ public final class ManagedPlugin implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * A filesystem a test puts under the plugin's state directory (a small tmpfs, say): mounted before the
+     * plugin is enabled, unmounted after it is removed and before the directory is deleted.
+     */
+    public interface StateMount {
+        void mount(Path stateDir);
+
+        void unmount(Path stateDir);
+    }
+
     /** Creates plugin {@code name} from {@code pkg}, applies {@code settings} and a fresh state directory, enables it. */
     public static ManagedPlugin create(PluginPackage pkg, String name, Map<String, String> settings) {
+        return create(pkg, name, settings, null);
+    }
+
+    /** As {@link #create(PluginPackage, String, Map)}, with {@code stateMount} (if not null) as the state directory. */
+    public static ManagedPlugin create(PluginPackage pkg, String name, Map<String, String> settings,
+                                       StateMount stateMount) {
         ManagedPlugin plugin = createDisabled(pkg, name);
         try {
+            if (stateMount != null) {
+                stateMount.mount(plugin.stateDir);
+                plugin.stateMount = stateMount;
+            }
             plugin.set(withState(settings, plugin.stateDir));
             plugin.enable();
             return plugin;
@@ -227,6 +248,24 @@ public final class ManagedPlugin implements AutoCloseable {
         return pids;
     }
 
+    /**
+     * Waits until dockerd has started the plugin again after {@link #killProcesses} returned {@code killed} at
+     * {@code killedAt}, and has finished with the restart. dockerd restarts a plugin whose process exits, then
+     * dials its socket (after 0.5 s, then every 3 s, 4 tries) before it takes it as started and saves its
+     * config.json; a plugin that dies again before that is left disabled and not restarted. So the wait ends only
+     * when config.json is newer than the kill, which dockerd writes at that moment and at no other time here.
+     */
+    public void awaitRestartedAfterKill(List<Long> killed, java.time.Instant killedAt, Duration deadline) {
+        Path config = Path.of(DockerHost.client().infoCmd().exec().getDockerRootDir(), "plugins", id(), "config.json");
+        await("dockerd starts plugin " + name + " again after kill -9 of " + killed + " and sees it serve")
+                .atMost(deadline).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> {
+                    List<Long> now = processIds();
+                    return !now.isEmpty() && now.stream().noneMatch(killed::contains) && isEnabled()
+                            && Files.getLastModifiedTime(config).toInstant().isAfter(killedAt);
+                });
+    }
+
     /** The plugin's lines in dockerd's log (stdout and stderr of the plugin process). */
     public List<String> logLines() {
         return DockerdLog.locate().linesTaggedWith("plugin=" + id());
@@ -293,6 +332,9 @@ public final class ManagedPlugin implements AutoCloseable {
             problems.add(rm.describe());
         }
         try {
+            if (stateMount != null) {
+                stateMount.unmount(stateDir);
+            }
             PluginPackage.deleteTree(stateDir);
         } catch (RuntimeException e) {
             problems.add("deleting " + stateDir + ": " + e);
