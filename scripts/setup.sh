@@ -2,12 +2,13 @@
 # The one prerequisite step of `make demo` and `make test` (and of the Docker tests when they restart dockerd).
 # Idempotent and quick when all is there. On Debian as root it installs what is missing and says so: Debian
 # packages (apt-get update only then), /dev/fuse (modprobe), a running Docker engine (dockerd started in the
-# background, its PID in $DOCKERD_PID, its log in $DOCKERD_LOG), and the local test image $TEST_IMAGE (made with
-# `docker import` of busybox-static, since no image can be pulled). Elsewhere it names what is missing and exits 1.
+# background, its PID in $DOCKERD_PID, its log in $DOCKERD_LOG), and the local test images $TEST_IMAGE and
+# $SQLITE_IMAGE (made with `docker import` of busybox-static, plus Debian's sqlite3 for the second, since no image
+# can be pulled). Elsewhere it names what is missing and exits 1.
 # A JDK 25 cannot come from Debian: it must be there (JAVA_HOME, or under /usr/lib/jvm).
 set -euo pipefail
 
-# sqlite3, fio and rclone are for later work (journal inspection, benchmarks, the peer plugin): harmless now.
+# sqlite3 goes into the database test image; fio and rclone are for the benchmarks (rclone is the peer plugin).
 PACKAGES=(docker.io fuse3 libfuse3-3 docker-compose docker-registry busybox-static maven sqlite3 fio rclone)
 STATE=/var/lib/cloudsync-dev
 DOCKERD_PID="$STATE/dockerd.pid"

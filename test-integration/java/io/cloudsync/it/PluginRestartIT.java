@@ -104,6 +104,33 @@ class PluginRestartIT {
 
     @Test
     @Order(3)
+    void sigtermUploadsWhatIsPendingBeforeThePluginExits() {
+        String volume = UniqueNames.of("sigterm-vol");
+        // A delay far longer than the test: only the shutdown itself can upload these files.
+        Volumes.create(volume, plugin.driverName(), Map.of("bucket", BUCKET, "writeback-delay", "10m"));
+        Containers.Run writer = Containers.run(volume, """
+                set -e
+                mkdir -p /data/late
+                i=0; while [ $i -lt 20 ]; do dd if=/dev/urandom of=/data/late/f$i bs=16k count=1 2>/dev/null; i=$((i+1)); done
+                cd /data && sha256sum late/*
+                """).assertSucceeded();
+        Map<String, String> written = BucketChecks.parseSha256sum(writer.stdout());
+        assertEquals(20, written.size(), writer::describe);
+        assertTrue(Volumes.inspect(volume).path("Status").path("pending-files").asLong(-1) >= 20,
+                "the files are not pending before the SIGTERM, so it would prove nothing");
+
+        long cleanStopsBefore = cleanStops();
+        // "docker plugin disable" sends SIGTERM and waits for the process to exit.
+        plugin.disable();
+        BucketChecks.awaitObjects(s3, BUCKET, volume, written, Duration.ofSeconds(2));
+        assertEquals(cleanStopsBefore + 1, cleanStops(), "the plugin did not log a clean exit after the SIGTERM");
+        plugin.enable();
+        awaitListedAgain(volume);
+        assertDataReadable(volume, written);
+    }
+
+    @Test
+    @Order(4)
     void aDockerdRestartKeepsVolumesAndDataAndFinishesPendingUploads() {
         var whyNot = new StringBuilder();
         Optional<Long> pid = DockerDaemon.setupStartedPid(whyNot);
@@ -150,6 +177,11 @@ class PluginRestartIT {
         assertEquals(2, written.size(), run::describe);
         BucketChecks.awaitObjects(s3, BUCKET, volume, written);
         return written;
+    }
+
+    /** How often the plugin has logged the last line of a clean shutdown. */
+    private static long cleanStops() {
+        return plugin.logLines().stream().filter(l -> l.contains(" INFO Main: stopped")).count();
     }
 
     private static void awaitListedAgain(String volume) {

@@ -144,8 +144,9 @@ public final class VolumeCache {
     /** Writes all of {@code src} at {@code offset} (at the end for an append handle) and marks the handle dirty. */
     public int write(long handle, ByteBuffer src, long offset) throws IOException {
         requireWritable();
-        headroom.requireRoomFor(src.remaining());
-        return handles.write(handle, src, offset);
+        try (SpaceHeadroom.Reservation room = headroom.reserve(src.remaining())) {
+            return handles.write(handle, src, offset);
+        }
     }
 
     /** ftruncate: cuts or zero-extends, journaled with the handle's next flush. */

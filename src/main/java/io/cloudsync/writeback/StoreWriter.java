@@ -6,6 +6,10 @@ import io.cloudsync.store.ObjectStore;
 import io.cloudsync.store.StoreException;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +58,13 @@ final class StoreWriter {
             throws StoreException, IOException, ChangedDuringUpload, LocalNodeMissing {
         Optional<Path> file = source.regularFile(path);
         if (file.isEmpty()) {
+            Path node = source.contentPath(path);
+            if (Files.isSymbolicLink(node)) {
+                uploadSymlink(key, node);
+                return;
+            }
             if (source.exists(path) && !source.isDirectory(path)) {
-                return; // a symlink or special file: not stored yet
+                return; // a special file (fifo, device): it lives in the volume only
             }
             if (!missingIsFinal) {
                 throw new LocalNodeMissing(path);
@@ -64,15 +73,32 @@ final class StoreWriter {
             return;
         }
         FileVersion before = FileVersion.of(file.get());
-        store.putFile(key, file.get(), Map.of(), cancelled);
+        store.putFile(key, file.get(), PosixMetadata.of(file.get()).toUserMetadata(), cancelled);
         if (!before.equals(FileVersion.of(file.get()))) {
             throw new ChangedDuringUpload(path);
         }
     }
 
-    private void writeMarker(String key, String path, boolean missingIsFinal) throws StoreException, LocalNodeMissing {
+    /**
+     * A symlink is stored as s3fs stores it: an object whose content is the link's target, with S_IFLNK in its mode.
+     * A link changed or removed meanwhile is a newer record's business, as for files.
+     */
+    private void uploadSymlink(String key, Path link) throws StoreException, IOException, ChangedDuringUpload {
+        PosixMetadata attributes;
+        String target;
+        try {
+            attributes = PosixMetadata.of(link);
+            target = Files.readSymbolicLink(link).toString();
+        } catch (NoSuchFileException | NotLinkException replacedMeanwhile) {
+            throw new ChangedDuringUpload(link.toString());
+        }
+        store.putBytes(key, target.getBytes(StandardCharsets.UTF_8), attributes.toUserMetadata());
+    }
+
+    private void writeMarker(String key, String path, boolean missingIsFinal)
+            throws StoreException, IOException, LocalNodeMissing {
         if (source.isDirectory(path)) {
-            store.putBytes(key, new byte[0], Map.of());
+            store.putBytes(key, new byte[0], PosixMetadata.of(source.contentPath(path)).toUserMetadata());
         } else if (!missingIsFinal) {
             throw new LocalNodeMissing(path);
         } else {

@@ -70,6 +70,43 @@ class VolumeCacheDiskFullTest {
         }
     }
 
+    @Test
+    void parallelWritersTogetherStillStopShortOfTheHeadroom() throws Exception {
+        try (Journal journal = Journal.open(disk.resolve("journal"))) {
+            VolumeCache cache = new VolumeCache(Files.createDirectories(disk.resolve("data")), journal, false);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            var handles = new java.util.ArrayList<Long>();
+            try {
+                var writers = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+                for (int t = 0; t < 8; t++) {
+                    long handle = cache.create("w" + t, 0644, null, Set.of(StandardOpenOption.WRITE));
+                    handles.add(handle);
+                    writers.add(pool.submit(() -> {
+                        ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
+                        long offset = 0;
+                        try {
+                            while (true) {
+                                offset += cache.write(handle, chunk.clear(), offset);
+                            }
+                        } catch (FileSystemException full) {
+                            return full.getReason();
+                        }
+                    }));
+                }
+                for (var w : writers) {
+                    assertEquals("No space left on device", w.get());
+                }
+            } finally {
+                pool.shutdownNow();
+                for (long h : handles) {
+                    cache.release(h);
+                }
+            }
+            long free = Files.getFileStore(disk).getUsableSpace();
+            assertTrue(free >= (4L << 20), "parallel writes ate into the headroom: " + free + " bytes left");
+        }
+    }
+
     private static void run(String... argv) throws Exception {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {

@@ -261,6 +261,32 @@ class UploaderTest {
     }
 
     @Test
+    void objectsCarryModeOwnerAndMtimeAsS3fsNamesThem() throws Exception {
+        start(Duration.ZERO);
+        // Every node is made whole before its record, as the cache does: the upload may start at once.
+        Files.createDirectories(data.resolve("docs"));
+        Files.setPosixFilePermissions(data.resolve("docs"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"));
+        Files.writeString(data.resolve("docs/secret.txt"), "s");
+        Files.setPosixFilePermissions(data.resolve("docs/secret.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        java.time.Instant mtime = java.time.Instant.parse("2024-03-01T12:00:00.250Z");
+        Files.setLastModifiedTime(data.resolve("docs/secret.txt"), java.nio.file.attribute.FileTime.from(mtime));
+        Files.createSymbolicLink(data.resolve("docs/link"), Path.of("secret.txt"));
+        journal.record(new Mutation.DirCreated("docs"));
+        journal.record(new Mutation.FileCreated("docs/secret.txt"));
+        journal.record(new Mutation.FileCreated("docs/link"));
+        assertTrue(uploader.flush(Duration.ofSeconds(10)));
+
+        Map<String, String> file = bucket.stat("pre/docs/secret.txt").orElseThrow().userMetadata();
+        assertEquals(String.valueOf(0100600), file.get("mode"), file.toString());
+        assertEquals(String.valueOf(Files.getAttribute(data.resolve("docs/secret.txt"), "unix:uid")), file.get("uid"));
+        assertEquals(String.valueOf(Files.getAttribute(data.resolve("docs/secret.txt"), "unix:gid")), file.get("gid"));
+        assertEquals("1709294400.250000000", file.get("mtime"));
+        assertEquals(String.valueOf(040750), bucket.stat("pre/docs/").orElseThrow().userMetadata().get("mode"));
+        assertEquals("secret.txt", object("pre/docs/link"), "a symlink's object holds its target, as s3fs stores it");
+        assertEquals(String.valueOf(0120777), bucket.stat("pre/docs/link").orElseThrow().userMetadata().get("mode"));
+    }
+
+    @Test
     void pendingChangesAreUploadedAfterARestart() throws Exception {
         start(Duration.ofHours(1));
         write("survivor.txt", "kept");

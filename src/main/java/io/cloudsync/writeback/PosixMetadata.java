@@ -1,0 +1,81 @@
+package io.cloudsync.writeback;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The POSIX attributes an object carries as user metadata, under the names s3fs gives them, so that a bucket written
+ * by either tool reads right in the other: {@code mode} is the whole {@code st_mode} in decimal (type bits too, so
+ * 33188 is a 0644 file and 16877 a 0755 directory), {@code uid} and {@code gid} are decimal, {@code mtime} is seconds
+ * since the epoch with an optional fraction ("1700000000" or "1700000000.250000000"), which is also what rclone
+ * writes and reads.
+ */
+public record PosixMetadata(int mode, int uid, int gid, Instant mtime) {
+
+    public static final String MODE = "mode";
+    public static final String UID = "uid";
+    public static final String GID = "gid";
+    public static final String MTIME = "mtime";
+
+    static final int S_IFMT = 0170000;
+    static final int S_IFREG = 0100000;
+    static final int S_IFDIR = 0040000;
+    static final int S_IFLNK = 0120000;
+
+    /** The attributes of the cache node at {@code node} itself (a symlink is not followed). */
+    static PosixMetadata of(Path node) throws IOException {
+        Map<String, Object> a = Files.readAttributes(node, "unix:mode,uid,gid,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+        return new PosixMetadata((Integer) a.get("mode"), (Integer) a.get("uid"), (Integer) a.get("gid"),
+                ((FileTime) a.get("lastModifiedTime")).toInstant());
+    }
+
+    /** The user metadata map (names without the "x-amz-meta-" prefix). */
+    public Map<String, String> toUserMetadata() {
+        return Map.of(MODE, Integer.toString(mode), UID, Integer.toString(uid), GID, Integer.toString(gid),
+                MTIME, formatTime(mtime));
+    }
+
+    /**
+     * Reads what {@link #toUserMetadata} (or s3fs, or rclone's mtime) wrote. Each attribute that is missing or does
+     * not parse is empty, so the caller applies its defaults attribute by attribute.
+     */
+    public static Parsed parse(Map<String, String> userMetadata) {
+        return new Parsed(parseInt(userMetadata.get(MODE)), parseInt(userMetadata.get(UID)),
+                parseInt(userMetadata.get(GID)), parseTime(userMetadata.get(MTIME)));
+    }
+
+    /** Attributes as found on an object; any of them may be absent. */
+    public record Parsed(Optional<Integer> mode, Optional<Integer> uid, Optional<Integer> gid, Optional<Instant> mtime) {
+    }
+
+    static String formatTime(Instant t) {
+        return t.getNano() == 0 ? Long.toString(t.getEpochSecond())
+                : t.getEpochSecond() + "." + String.format("%09d", t.getNano());
+    }
+
+    static Optional<Instant> parseTime(String value) {
+        if (value == null || !value.matches("-?\\d{1,18}(\\.\\d{1,9})?")) {
+            return Optional.empty();
+        }
+        int dot = value.indexOf('.');
+        if (dot < 0) {
+            return Optional.of(Instant.ofEpochSecond(Long.parseLong(value)));
+        }
+        String fraction = (value.substring(dot + 1) + "000000000").substring(0, 9);
+        return Optional.of(Instant.ofEpochSecond(Long.parseLong(value.substring(0, dot)), Long.parseLong(fraction)));
+    }
+
+    private static Optional<Integer> parseInt(String value) {
+        if (value == null || !value.matches("\\d{1,10}")) {
+            return Optional.empty();
+        }
+        long v = Long.parseLong(value);
+        return v <= 0xFFFFFFFFL ? Optional.of((int) v) : Optional.empty();
+    }
+}
