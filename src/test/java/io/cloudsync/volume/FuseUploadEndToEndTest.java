@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -121,5 +122,23 @@ class FuseUploadEndToEndTest {
         assertFalse(keys.contains(PREFIX + "/gone.txt"), keys::toString);
         assertFalse(keys.contains(PREFIX + "/before.txt"), keys::toString);
         assertEquals(List.of(), journal.pending(), "everything uploaded is completed in the journal");
+    }
+
+    @Test
+    void attributesChangedByProgramsReachTheObjectsUserMetadata() throws Exception {
+        sh("mkdir private && chmod 0750 private && echo s > private/key && chmod 0600 private/key"
+                + " && chown 1234:5678 private/key && touch -m -d @1700000000 private/key"
+                + " && ln -s key private/link");
+        assertTrue(uploader.flush(Duration.ofSeconds(60)), () -> "still pending: " + uploader.status());
+
+        Map<String, String> file = s3.objectMetadata(BUCKET, PREFIX + "/private/key").orElseThrow();
+        assertEquals(String.valueOf(0100600), file.get("mode"), file.toString());
+        assertEquals("1234", file.get("uid"));
+        assertEquals("5678", file.get("gid"));
+        assertEquals("1700000000", file.get("mtime"));
+        Map<String, String> dir = s3.objectMetadata(BUCKET, PREFIX + "/private/").orElseThrow();
+        assertEquals(String.valueOf(040750), dir.get("mode"), dir.toString());
+        assertEquals("key", new String(object("private/link"), StandardCharsets.UTF_8));
+        assertEquals(String.valueOf(0120777), s3.objectMetadata(BUCKET, PREFIX + "/private/link").orElseThrow().get("mode"));
     }
 }
