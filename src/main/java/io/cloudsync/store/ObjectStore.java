@@ -79,6 +79,28 @@ public interface ObjectStore extends AutoCloseable {
      */
     List<ObjectInfo> list(String prefix) throws StoreException;
 
+    /**
+     * One level below {@code prefix}, as a directory listing needs it: an S3 listing with delimiter "/", paging
+     * through the server's answers. {@code prefix} is empty (the bucket's root) or ends with "/".
+     *
+     * <ul>
+     *   <li>{@code objects}: the objects directly under the prefix (key = prefix + name, the name without "/"),
+     *       in key order ({@link KeyOrder#S3}), with size, ETag and Last-Modified; as S3 listings carry no user
+     *       metadata, their {@code userMetadata} is empty. The marker object of the listed directory itself
+     *       (key equal to {@code prefix}) is not among them.</li>
+     *   <li>{@code subdirectories}: the child names (without the prefix, without the trailing "/") of every
+     *       common prefix, which includes every directory marker object "prefix + name + /": a child directory
+     *       shows whether it holds objects or only its marker. Sorted by {@link KeyOrder#S3}, no duplicates.
+     *       Keys with an empty segment ("prefix//x") show no subdirectory: no name could be shown for it.</li>
+     * </ul>
+     *
+     * <p>A name may be in both lists (objects "a" and "a/x" both exist); callers decide what that means. A prefix
+     * with nothing under it, or a missing one, gives two empty lists.
+     *
+     * @throws IllegalArgumentException if {@code prefix} is neither empty nor ends with "/"
+     */
+    DirectoryListing listDirectory(String prefix) throws StoreException;
+
     @Override
     void close();
 }

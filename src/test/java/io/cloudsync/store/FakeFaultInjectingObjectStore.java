@@ -25,9 +25,14 @@ import java.util.function.Supplier;
  */
 public final class FakeFaultInjectingObjectStore implements ObjectStore {
 
-    public enum Operation { BUCKET_EXISTS, CREATE_BUCKET, PUT_FILE, PUT_BYTES, STAT, GET, DELETE, COPY, LIST }
+    public enum Operation {
+        BUCKET_EXISTS, CREATE_BUCKET, PUT_FILE, PUT_BYTES, STAT, GET, DELETE, COPY, LIST, LIST_DIRECTORY
+    }
 
-    /** One call: {@code key} is the object key (the source of a copy, the prefix of a list, "" for bucket calls). */
+    /**
+     * One call: {@code key} is the object key (the source of a copy, the prefix of a list or directory listing,
+     * "" for bucket calls).
+     */
     public record Call(Operation operation, String key, String targetKey) {
         public Call(Operation operation, String key) {
             this(operation, key, "");
@@ -202,6 +207,12 @@ public final class FakeFaultInjectingObjectStore implements ObjectStore {
     public List<ObjectInfo> list(String prefix) throws StoreException {
         before(new Call(Operation.LIST, prefix));
         return delegate.list(prefix);
+    }
+
+    @Override
+    public DirectoryListing listDirectory(String prefix) throws StoreException {
+        before(new Call(Operation.LIST_DIRECTORY, prefix));
+        return delegate.listDirectory(prefix);
     }
 
     @Override

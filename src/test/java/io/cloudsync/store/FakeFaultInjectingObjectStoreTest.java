@@ -2,6 +2,7 @@ package io.cloudsync.store;
 
 import static io.cloudsync.store.FakeFaultInjectingObjectStore.Operation.COPY;
 import static io.cloudsync.store.FakeFaultInjectingObjectStore.Operation.DELETE;
+import static io.cloudsync.store.FakeFaultInjectingObjectStore.Operation.LIST_DIRECTORY;
 import static io.cloudsync.store.FakeFaultInjectingObjectStore.Operation.PUT_BYTES;
 import static io.cloudsync.store.FakeFaultInjectingObjectStore.Operation.STAT;
 import static org.awaitility.Awaitility.await;
@@ -52,6 +53,17 @@ class FakeFaultInjectingObjectStoreTest {
         store.delete("old");
         assertEquals(List.of(new Call(PUT_BYTES, "old"), new Call(COPY, "old", "new"), new Call(DELETE, "old")),
                 store.calls());
+    }
+
+    @Test
+    void directoryListingsAreRecordedAndCanFail() throws Exception {
+        store.putBytes("d/f", new byte[1], Map.of());
+        store.failOperation(LIST_DIRECTORY, FakeFaultInjectingObjectStore.transientError("timeout"));
+        assertThrows(StoreException.Transient.class, () -> store.listDirectory("d/"));
+        store.clearFaults();
+        assertEquals(List.of("d"), store.listDirectory("").subdirectories());
+        assertEquals(List.of(new Call(LIST_DIRECTORY, "d/"), new Call(LIST_DIRECTORY, "")),
+                store.calls().stream().filter(c -> c.operation() == LIST_DIRECTORY).toList());
     }
 
     @Test

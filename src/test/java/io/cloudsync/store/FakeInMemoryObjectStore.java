@@ -152,6 +152,22 @@ public final class FakeInMemoryObjectStore implements ObjectStore {
         return result;
     }
 
+    @Override
+    public synchronized DirectoryListing listDirectory(String prefix) throws StoreException {
+        var listing = new DirectoryListing.Builder(prefix);
+        requireBucket("list directory '" + prefix + "'");
+        // Every key below the prefix, deeper ones included: the builder folds those into their first name, as
+        // a delimited S3 listing folds them into common prefixes.
+        for (var entry : objects.tailMap(prefix, true).entrySet()) {
+            if (!entry.getKey().startsWith(prefix)) {
+                break;
+            }
+            Stored s = entry.getValue();
+            listing.addObject(new ObjectInfo(entry.getKey(), s.data.length, s.etag, s.lastModified, Map.of()));
+        }
+        return listing.build();
+    }
+
     /** The content of an object, for assertions; empty if there is none. */
     public synchronized Optional<byte[]> content(String key) {
         return Optional.ofNullable(objects.get(key)).map(s -> s.data.clone());

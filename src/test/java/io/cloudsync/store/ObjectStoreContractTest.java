@@ -21,6 +21,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -69,6 +70,7 @@ public abstract class ObjectStoreContractTest {
             assertFalse(missing.bucketExists());
             var e = assertThrows(StoreException.Permanent.class, () -> missing.putBytes("k", new byte[1], Map.of()));
             assertTrue(e.getMessage().contains(missing.bucket()), e.getMessage());
+            assertThrows(StoreException.Permanent.class, () -> missing.listDirectory(""));
             missing.createBucket();
             assertTrue(missing.bucketExists());
             missing.putBytes("k", new byte[] {7}, Map.of());
@@ -285,6 +287,102 @@ public abstract class ObjectStoreContractTest {
         // UTF-8 byte order: U+FF5E sorts before U+1F600, although Java's UTF-16 order says otherwise.
         assertEquals(List.of("u/plus+sign&amp=%20.txt", "u/with space.txt", "u/\u00fcnic\u00f6de \u20ac.txt",
                 "u/\uFF5Ewide", "u/\uD83D\uDE00smile"), keys(store.list("u/")));
+    }
+
+    @Test
+    void listDirectoryShowsOneLevelOfObjectsAndSubdirectories() throws Exception {
+        // (Not here: an object "a/f" next to "a/f/x", which S3 allows but S3Proxy's filesystem backend cannot store.)
+        for (String key : List.of("top.txt", "a/", "a/b.txt", "a/deep/x/y", "ab/other")) {
+            store.putBytes(key, key.getBytes(StandardCharsets.UTF_8), Map.of("mode", "0100644"));
+        }
+        store.putBytes("a/empty/", new byte[0], Map.of("mode", "040755"));
+
+        DirectoryListing root = store.listDirectory("");
+        assertEquals(List.of("top.txt"), keys(root.objects()));
+        assertEquals(List.of("a", "ab"), root.subdirectories());
+
+        DirectoryListing a = store.listDirectory("a/");
+        assertEquals(List.of("a/b.txt"), keys(a.objects()), "not the listed directory's own marker \"a/\"");
+        assertEquals(List.of("deep", "empty"), a.subdirectories(),
+                "a directory known by a deeper object, and one known only by its marker");
+        ObjectInfo b = a.objects().getFirst();
+        ObjectInfo stat = store.stat("a/b.txt").orElseThrow();
+        assertEquals("a/b.txt".length(), b.size());
+        assertEquals(stat.etag(), b.etag());
+        assertEquals(stat.lastModified().getEpochSecond(), b.lastModified().getEpochSecond());
+        assertTrue(b.userMetadata().isEmpty(), "listings carry no user metadata");
+
+        assertEquals(new DirectoryListing(List.of(), List.of("x")), store.listDirectory("a/deep/"));
+        assertEquals(new DirectoryListing(List.of(), List.of()), store.listDirectory("a/empty/"),
+                "an empty directory's own marker is not an entry of it");
+    }
+
+    @Test
+    void listDirectoryOfNothingIsEmpty() throws Exception {
+        assertEquals(new DirectoryListing(List.of(), List.of()), store.listDirectory(""), "empty bucket");
+        store.putBytes("present/file", new byte[] {1}, Map.of());
+        assertEquals(new DirectoryListing(List.of(), List.of()), store.listDirectory("missing/"));
+        assertEquals(new DirectoryListing(List.of(), List.of()), store.listDirectory("present/file/"));
+        assertEquals(new DirectoryListing(List.of(), List.of()), store.listDirectory("pres/"));
+    }
+
+    @Test
+    void listDirectoryRefusesAPrefixThatIsNotADirectory() {
+        assertThrows(IllegalArgumentException.class, () -> store.listDirectory("vol"));
+        assertThrows(IllegalArgumentException.class, () -> store.listDirectory("vol/a"));
+    }
+
+    @Test
+    @Timeout(60) // a server whose pages do not advance would otherwise keep the listing going for ever
+    void listDirectoryPagesThroughMoreEntriesThanOnePage() throws Exception {
+        int count = listPageSize() * 3 + 2;
+        var expectedObjects = new ArrayList<String>();
+        var expectedDirectories = new ArrayList<String>();
+        store.putBytes("p/", new byte[0], Map.of());
+        for (int i = 0; i < count; i++) {
+            // Files, directories with several objects (one common prefix for many keys) and bare markers, mixed
+            // so that pages end inside each kind; every name starts non-ASCII, so every page ends on such a name.
+            switch (i % 3) {
+                case 0 -> {
+                    String key = String.format("p/\u00e4%04d-file", i);
+                    store.putBytes(key, new byte[] {(byte) i}, Map.of());
+                    expectedObjects.add(key);
+                }
+                case 1 -> {
+                    String name = String.format("\u00e4%04d-dir", i);
+                    store.putBytes("p/" + name + "/x", new byte[0], Map.of());
+                    store.putBytes("p/" + name + "/y/z", new byte[0], Map.of());
+                    expectedDirectories.add(name);
+                }
+                default -> {
+                    String name = String.format("\u00e4%04d-marker", i);
+                    store.putBytes("p/" + name + "/", new byte[0], Map.of());
+                    expectedDirectories.add(name);
+                }
+            }
+        }
+        store.putBytes("p-not/0", new byte[0], Map.of());
+        DirectoryListing listing = store.listDirectory("p/");
+        assertEquals(expectedObjects, keys(listing.objects()));
+        assertEquals(expectedDirectories, listing.subdirectories());
+    }
+
+    @Test
+    @Timeout(60)
+    void listDirectoryKeepsSpacesAndUnicodeInNamesAndSortsByCodePoint() throws Exception {
+        for (String key : List.of("u/with space.txt", "u/\u00fcnic\u00f6de \u20ac.txt", "u/plus+sign&amp=%20.txt",
+                "u/dir with space/x", "u/\u00e4rger/", "u/\uD83D\uDE00smile/x", "u/\uFF5Ewide/x", "u/a+b%2F/c")) {
+            store.putBytes(key, new byte[] {1}, Map.of());
+        }
+        DirectoryListing listing = store.listDirectory("u/");
+        assertEquals(List.of("u/plus+sign&amp=%20.txt", "u/with space.txt", "u/\u00fcnic\u00f6de \u20ac.txt"),
+                keys(listing.objects()));
+        // UTF-8 byte order: U+FF5E sorts before U+1F600, although Java's UTF-16 order says otherwise.
+        assertEquals(List.of("a+b%2F", "dir with space", "\u00e4rger", "\uFF5Ewide", "\uD83D\uDE00smile"),
+                listing.subdirectories());
+        assertEquals(List.of("u/dir with space/x"), keys(store.listDirectory("u/dir with space/").objects()));
+        assertEquals(List.of("u/\uD83D\uDE00smile/x"), keys(store.listDirectory("u/\uD83D\uDE00smile/").objects()));
+        assertEquals(new DirectoryListing(List.of(), List.of()), store.listDirectory("u/\u00e4rger/"));
     }
 
     protected static List<String> keys(List<ObjectInfo> infos) {

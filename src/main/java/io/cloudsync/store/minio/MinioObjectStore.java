@@ -1,5 +1,6 @@
 package io.cloudsync.store.minio;
 
+import io.cloudsync.store.DirectoryListing;
 import io.cloudsync.store.KeyOrder;
 import io.cloudsync.store.ObjectInfo;
 import io.cloudsync.store.ObjectStore;
@@ -256,9 +257,7 @@ public final class MinioObjectStore implements ObjectStore {
                     // objects ("dir/") as prefixes (the MinIO client sends an empty delimiter): they are objects.
                     markers.add(item.objectName());
                 } else {
-                    Instant modified = item.lastModified() == null ? Instant.EPOCH : item.lastModified().toInstant();
-                    infos.add(new ObjectInfo(item.objectName(), item.size(), stripQuotes(item.etag()),
-                            modified, Map.of()));
+                    infos.add(listedInfo(item));
                 }
             }
             return infos;
@@ -270,6 +269,30 @@ public final class MinioObjectStore implements ObjectStore {
         // Servers differ in how they order non-ASCII keys; the contract is S3's order.
         result.sort(Comparator.comparing(ObjectInfo::key, KeyOrder.S3));
         return result;
+    }
+
+    @Override
+    public DirectoryListing listDirectory(String prefix) throws StoreException {
+        var listing = new DirectoryListing.Builder(prefix); // a bad prefix is the caller's bug, not the server's
+        return call("list directory '" + prefix + "' in " + bucketName(), () -> {
+            // Version 1 of ListObjects: its page marker is a key, which the client URL-decodes. S3Proxy (2.6)
+            // URL-encodes the opaque version 2 continuation token as if it were a key, the client sends it back
+            // as it is, and a page that ends on a non-ASCII name then starts the listing over, for ever.
+            var args = ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(false).delimiter("/")
+                    .useApiVersion1(true).maxKeys(tuning.listPageSize()).build();
+            for (Result<Item> page : client.listObjects(args)) {
+                Item item = page.get();
+                if (item.isDir()) {
+                    listing.addCommonPrefix(item.objectName());
+                } else {
+                    // The listed directory's own marker comes back as an object (key == prefix), and some servers
+                    // report a child's marker ("prefix + name + /") as an object too: the builder drops the former
+                    // and makes the latter a subdirectory.
+                    listing.addObject(listedInfo(item));
+                }
+            }
+            return listing.build();
+        });
     }
 
     @Override
@@ -286,6 +309,12 @@ public final class MinioObjectStore implements ObjectStore {
         // Not normalize(): metadata written by other tools is shown as it is, never refused on the way in.
         return new ObjectInfo(key, stat.size(), stripQuotes(stat.etag()), stat.lastModified().toInstant(),
                 stat.userMetadata());
+    }
+
+    /** An object as a listing reports it: without user metadata, which S3 listings do not carry. */
+    private static ObjectInfo listedInfo(Item item) {
+        Instant modified = item.lastModified() == null ? Instant.EPOCH : item.lastModified().toInstant();
+        return new ObjectInfo(item.objectName(), item.size(), stripQuotes(item.etag()), modified, Map.of());
     }
 
     private String bucketName() {

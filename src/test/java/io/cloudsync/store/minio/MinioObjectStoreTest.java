@@ -59,6 +59,9 @@ class MinioObjectStoreTest {
         var put = expect(StoreException.Transient.class, () -> store.putBytes("a/b.txt", new byte[1], Map.of()));
         assertTrue(put.getMessage().contains("'a/b.txt'") && put.getMessage().contains("bucket 'photos'"),
                 put.getMessage());
+        var listing = expect(StoreException.Transient.class, () -> store.listDirectory("a/"));
+        assertTrue(listing.getMessage().contains("'a/'") && listing.getMessage().contains("bucket 'photos'"),
+                listing.getMessage());
     }
 
     @Test
@@ -72,6 +75,7 @@ class MinioObjectStoreTest {
         // A HEAD answer has no body to say why: the failure is still permanent, not "bucket missing".
         expect(StoreException.Permanent.class, store::bucketExists);
         expect(StoreException.Permanent.class, () -> store.list(""));
+        expect(StoreException.Permanent.class, () -> store.listDirectory(""));
     }
 
     @Test
@@ -90,6 +94,8 @@ class MinioObjectStoreTest {
         var put = expect(StoreException.Permanent.class, () -> store.putBytes("k", new byte[1], Map.of()));
         assertTrue(put.getMessage().contains("the bucket does not exist"), put.getMessage());
         expect(StoreException.Permanent.class, () -> store.list(""));
+        var listing = expect(StoreException.Permanent.class, () -> store.listDirectory("d/"));
+        assertTrue(listing.getMessage().contains("the bucket does not exist"), listing.getMessage());
         assertTrue(store.stat("k").isEmpty());
         assertFalse(server.bucketExists(store.bucket()), "nothing created it");
     }
@@ -192,6 +198,7 @@ class MinioObjectStoreTest {
         assertEquals("bucket 'photos' at " + server.endpoint(), store.describe());
         // Provoke a few more failures with the right secret too, then check every message and cause seen.
         expect(StoreException.Permanent.class, () -> MinioObjectStore.open(endpoint, "Bad_Name").list(""));
+        expect(StoreException.Permanent.class, () -> MinioObjectStore.open(endpoint, "Bad_Name").listDirectory(""));
         expect(StoreException.NotFound.class, () -> store.get("no/such/object", 0, -1));
         wrongSecretIsPermanentAndSaysWhatIsWrong();
         unreachableEndpointFailsFastAsTransientNamingTheEndpoint();
