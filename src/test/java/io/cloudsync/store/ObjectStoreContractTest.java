@@ -275,6 +275,19 @@ public abstract class ObjectStoreContractTest {
     }
 
     @Test
+    @Timeout(60) // a server whose pages do not advance would otherwise keep the listing going for ever
+    void listPagesThroughPagesThatEndOnNonAsciiKeys() throws Exception {
+        int count = listPageSize() * 2 + 1;
+        var expected = new ArrayList<String>();
+        for (int i = 0; i < count; i++) {
+            String key = String.format("n/\u00fc%04d", i);
+            store.putBytes(key, new byte[] {(byte) i}, Map.of());
+            expected.add(key);
+        }
+        assertEquals(expected, keys(store.list("n/")));
+    }
+
+    @Test
     void keysWithSpacesAndUnicodeRoundTripAndSortByCodePoint() throws Exception {
         List<String> names = List.of("u/with space.txt", "u/plus+sign&amp=%20.txt", "u/\u00fcnic\u00f6de \u20ac.txt",
                 "u/\uD83D\uDE00smile", "u/\uFF5Ewide");

@@ -248,8 +248,9 @@ public final class MinioObjectStore implements ObjectStore {
         var markers = new ArrayList<String>();
         var result = call(action, () -> {
             var infos = new ArrayList<ObjectInfo>();
+            // Version 1 of ListObjects, as in listDirectory: S3Proxy's version 2 tokens loop on non-ASCII keys.
             var args = ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true)
-                    .maxKeys(tuning.listPageSize()).build();
+                    .useApiVersion1(true).maxKeys(tuning.listPageSize()).build();
             for (Result<Item> page : client.listObjects(args)) {
                 Item item = page.get();
                 if (item.isDir()) {
