@@ -34,12 +34,15 @@ final class HandleOperations {
     private final Journal journal;
     private final OpenFiles openFiles;
     private final boolean readOnly;
+    private final RemoteContent remoteContent;
 
-    HandleOperations(CachePaths paths, Journal journal, OpenFiles openFiles, boolean readOnly) {
+    HandleOperations(CachePaths paths, Journal journal, OpenFiles openFiles, boolean readOnly,
+                     RemoteContent remoteContent) {
         this.paths = paths;
         this.journal = journal;
         this.openFiles = openFiles;
         this.readOnly = readOnly;
+        this.remoteContent = remoteContent;
     }
 
     long create(String rel, int mode, Owner owner, Set<? extends OpenOption> options) throws IOException {
@@ -62,15 +65,20 @@ final class HandleOperations {
         FileChannel channel = readOnly
                 ? FileChannel.open(file, READ, NOFOLLOW_LINKS)
                 : FileChannel.open(file, READ, WRITE, NOFOLLOW_LINKS);
-        if (truncate) {
-            try {
+        boolean placeholder;
+        try {
+            if (truncate) {
                 channel.truncate(0);
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
+                Placeholders.markComplete(file); // nothing of the bucket's bytes is wanted any more
             }
+            placeholder = Placeholders.remoteFile(file).isPresent();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
-        return register(channel, rel, options.contains(APPEND), truncate, false);
+        long handle = register(channel, rel, options.contains(APPEND), truncate, false);
+        openFiles.get(handle).placeholder = placeholder;
+        return handle;
     }
 
     private long register(FileChannel channel, String rel, boolean append, boolean dirty, boolean created) {
@@ -80,7 +88,11 @@ final class HandleOperations {
     }
 
     int read(long handle, ByteBuffer dst, long offset) throws IOException {
-        FileChannel channel = openFiles.get(handle).channel;
+        OpenFile open = openFiles.get(handle);
+        if (open.placeholder) {
+            fetchForRead(open, offset, dst.remaining());
+        }
+        FileChannel channel = open.channel;
         int total = 0;
         while (dst.hasRemaining()) {
             int n = channel.read(dst, offset + total);
@@ -92,8 +104,36 @@ final class HandleOperations {
         return total;
     }
 
+    /**
+     * Read-ahead starts at {@link RemoteContent#MIN_FETCH}, doubles with each fetch while reads go on where the last
+     * one ended (up to {@link RemoteContent#MAX_READ_AHEAD}), and starts small again after a seek.
+     */
+    private void fetchForRead(OpenFile open, long offset, int length) throws IOException {
+        if (offset != open.nextReadOffset) {
+            open.readAhead = RemoteContent.MIN_FETCH;
+        }
+        open.nextReadOffset = offset + length;
+        long readAhead = open.readAhead;
+        switch (remoteContent.ensureRange(paths.file(open.path()), open.path(), open.channel, offset, length,
+                readAhead)) {
+            case COMPLETE -> open.placeholder = false;
+            case FETCHED -> open.readAhead = Math.min(RemoteContent.MAX_READ_AHEAD, readAhead * 2);
+            case PRESENT -> {
+            }
+        }
+    }
+
+    /** Before a change through a handle: the bytes still in the bucket come first, or the change would lose them. */
+    private void completeBeforeChange(OpenFile open) throws IOException {
+        if (open.placeholder) {
+            remoteContent.complete(paths.file(open.path()), open.path(), open.channel);
+            open.placeholder = false;
+        }
+    }
+
     int write(long handle, ByteBuffer src, long offset) throws IOException {
         OpenFile file = openFiles.get(handle);
+        completeBeforeChange(file);
         int written;
         if (file.append) {
             synchronized (file.channel) { // appenders of one handle must not interleave between size() and write
@@ -116,6 +156,7 @@ final class HandleOperations {
 
     void truncate(long handle, long size) throws IOException {
         OpenFile file = openFiles.get(handle);
+        completeBeforeChange(file);
         setLength(file.channel, size);
         file.markDirty();
     }

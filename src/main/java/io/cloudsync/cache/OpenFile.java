@@ -27,6 +27,11 @@ final class OpenFile {
     private boolean unrecordedCreation;
     /** Detached from the volume (unlinked while open): nothing done through it is journaled. */
     private boolean hidden;
+    /** The file was a placeholder (bytes partly in the bucket) when opened; cleared once it is complete. */
+    volatile boolean placeholder;
+    /** Where a sequential read would go on, and the read-ahead it has earned (see RemoteContent). */
+    volatile long nextReadOffset;
+    volatile long readAhead = RemoteContent.MIN_FETCH;
 
     OpenFile(long handle, FileChannel channel, String path, boolean append, boolean dirty, boolean created) {
         this.handle = handle;

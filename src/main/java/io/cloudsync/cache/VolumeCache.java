@@ -5,6 +5,7 @@ import io.cloudsync.util.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -49,16 +50,50 @@ public final class VolumeCache {
     private final OpenFiles openFiles = new OpenFiles();
     private final HandleOperations handles;
     private final TreeOperations tree;
+    private final RemoteListing listing;
+    private final RemoteContent remoteContent;
 
+    /** A cache with nothing remote: every directory is as the cache holds it. */
     public VolumeCache(Path dataDir, Journal journal, boolean readOnly) throws IOException {
+        this(dataDir, journal, readOnly, RemoteTree.NONE);
+    }
+
+    /** A cache over {@code remote}: unlisted directories and placeholders are filled from it when looked at. */
+    public VolumeCache(Path dataDir, Journal journal, boolean readOnly, RemoteTree remote) throws IOException {
         Files.createDirectories(dataDir);
         this.paths = new CachePaths(dataDir);
         this.readOnly = readOnly;
         this.journal = journal;
         this.store = Files.getFileStore(paths.dataDir());
         this.headroom = new SpaceHeadroom(store);
-        this.handles = new HandleOperations(paths, journal, openFiles, readOnly);
+        this.remoteContent = new RemoteContent(remote);
+        this.listing = new RemoteListing(paths, remote);
+        this.handles = new HandleOperations(paths, journal, openFiles, readOnly, remoteContent);
         this.tree = new TreeOperations(paths, journal, openFiles);
+    }
+
+    /**
+     * Marks the root of a new volume as not yet listed: its content is in the bucket (if any) and is listed when
+     * first looked at. Called once, when the volume is created over its prefix.
+     */
+    public static void markRootUnlisted(Path dataDir) throws IOException {
+        Files.createDirectories(dataDir);
+        Placeholders.markUnlisted(dataDir, "");
+    }
+
+    /**
+     * Makes {@code relPath} complete in the cache if it is a placeholder, for the uploader: an upload must never
+     * read the holes of a placeholder as content.
+     */
+    public void completeForUpload(String relPath) throws IOException {
+        Path file = contentPath(relPath);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Placeholders.remoteFile(file).isEmpty()) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            remoteContent.complete(file, CachePaths.relative(relPath), channel);
+        }
     }
 
     public Path dataDir() {
@@ -85,11 +120,13 @@ public final class VolumeCache {
     // ---- reading the tree ----------------------------------------------------------------------------------------
 
     public NodeAttributes attributes(String path) throws IOException {
+        parentsListed(path);
         return NodeAttributes.read(file(path));
     }
 
     /** The children of a directory with their attributes, without "." and "..". */
     public List<DirEntry> list(String path) throws IOException {
+        listing.ensureListed(CachePaths.relative(path));
         List<DirEntry> entries = new ArrayList<>();
         try (DirectoryStream<Path> children = Files.newDirectoryStream(file(path))) {
             for (Path child : children) {
@@ -104,6 +141,7 @@ public final class VolumeCache {
     }
 
     public String readlink(String path) throws IOException {
+        parentsListed(path);
         return Files.readSymbolicLink(file(path)).toString();
     }
 
@@ -121,6 +159,7 @@ public final class VolumeCache {
      */
     public long create(String path, int mode, Owner owner, Set<? extends OpenOption> options) throws IOException {
         requireWritable();
+        parentsListed(path);
         return handles.create(requireNotRoot(path), mode, owner, options);
     }
 
@@ -133,6 +172,7 @@ public final class VolumeCache {
                 || options.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
             requireWritable();
         }
+        parentsListed(path);
         return handles.open(requireNotRoot(path), options);
     }
 
@@ -198,25 +238,37 @@ public final class VolumeCache {
     /** Sets the size of a file, cutting or zero-extending it. */
     public void truncate(String path, long size) throws IOException {
         requireWritable();
+        parentsListed(path);
+        if (size > 0) {
+            completeForUpload(path); // the bytes kept must be the bucket's, not a placeholder's holes
+        }
         tree.truncate(requireNotRoot(path), size);
+        if (size == 0 && Files.isRegularFile(file(path), LinkOption.NOFOLLOW_LINKS)) {
+            Placeholders.markComplete(file(path));
+        }
     }
 
     /** Removes a file or symlink; a directory is refused ("Is a directory"). */
     public void unlink(String path) throws IOException {
         requireWritable();
+        parentsListed(path);
         tree.unlink(requireNotRoot(path));
     }
 
     /** Creates a directory with {@code mode} (permission bits) and {@code owner} (null: this process's). */
     public void mkdir(String path, int mode, Owner owner) throws IOException {
         requireWritable();
+        parentsListed(path);
         tree.mkdir(requireNotRoot(path), mode, owner);
     }
 
     /** Removes an empty directory; anything else is refused. */
     public void rmdir(String path) throws IOException {
         requireWritable();
-        tree.rmdir(requireNotRoot(path));
+        String rel = requireNotRoot(path);
+        listing.ensureListed(rel); // a directory whose bucket children are not listed is not known to be empty
+        tree.rmdir(rel);
+        listing.forget(rel);
     }
 
     /**
@@ -226,7 +278,21 @@ public final class VolumeCache {
      */
     public void rename(String from, String to, boolean noReplace) throws IOException {
         requireWritable();
-        tree.rename(requireNotRoot(from), requireNotRoot(to), noReplace);
+        String fromRel = requireNotRoot(from);
+        String toRel = requireNotRoot(to);
+        listing.ensureParentsListed(fromRel);
+        listing.ensureParentsListed(toRel);
+        // A directory moves with everything the bucket holds below it: listed first, its placeholders remember
+        // where their bytes were listed, while its objects move in the bucket later, in the write-back order.
+        if (Files.isDirectory(file(from), LinkOption.NOFOLLOW_LINKS)) {
+            listing.ensureSubtreeListed(fromRel);
+        }
+        if (Files.isDirectory(file(to), LinkOption.NOFOLLOW_LINKS)) {
+            listing.ensureListed(toRel); // replacing a directory that the bucket says is not empty must fail
+        }
+        tree.rename(fromRel, toRel, noReplace);
+        listing.forget(fromRel);
+        listing.forget(toRel);
     }
 
     /**
@@ -242,12 +308,14 @@ public final class VolumeCache {
     /** Sets the permission bits (and set-uid, set-gid, sticky) of {@code path}: {@code mode & 07777}. */
     public void chmod(String path, int mode) throws IOException {
         requireWritable();
+        parentsListed(path);
         tree.chmod(CachePaths.relative(path), mode);
     }
 
     /** Changes the owner; -1 leaves that id unchanged. */
     public void chown(String path, int uid, int gid) throws IOException {
         requireWritable();
+        parentsListed(path);
         tree.chown(CachePaths.relative(path), uid, gid);
     }
 
@@ -258,6 +326,7 @@ public final class VolumeCache {
      */
     public void setTimes(String path, Instant accessTime, Instant modifiedTime) throws IOException {
         requireWritable();
+        parentsListed(path);
         tree.setTimes(CachePaths.relative(path), accessTime, modifiedTime);
     }
 
@@ -267,6 +336,7 @@ public final class VolumeCache {
      */
     public void symlink(String linkPath, String target, Owner owner) throws IOException {
         requireWritable();
+        parentsListed(linkPath);
         tree.symlink(requireNotRoot(linkPath), target, owner);
     }
 
@@ -274,6 +344,14 @@ public final class VolumeCache {
 
     private Path file(String path) {
         return paths.file(CachePaths.relative(path));
+    }
+
+    /** Lists from the bucket whatever ancestors of {@code path} are not listed yet (nothing for the root). */
+    private void parentsListed(String path) throws IOException {
+        String rel = CachePaths.relative(path);
+        if (!rel.isEmpty()) {
+            listing.ensureParentsListed(rel);
+        }
     }
 
     private static String requireNotRoot(String path) {

@@ -50,6 +50,26 @@ final class OptionValues {
         return n << shift;
     }
 
+    /** A numeric user or group id, 0 to 4294967294 (4294967295 is "no id" to the kernel). */
+    static int id(String option, String value) throws InvalidOptionException {
+        String v = value.trim();
+        if (!v.matches("\\d{1,10}") || Long.parseLong(v) > 0xFFFFFFFEL) {
+            throw new InvalidOptionException("option '" + option + "' must be a numeric id from 0 to 4294967294, got '"
+                    + value + "'");
+        }
+        return (int) Long.parseLong(v);
+    }
+
+    /** Permission bits in octal, as chmod takes them: "644", "0755", "2775"; at most 07777. */
+    static int mode(String option, String value) throws InvalidOptionException {
+        String v = value.trim();
+        if (!v.matches("0?[0-7]{3,4}") || Integer.parseInt(v, 8) > 07777) {
+            throw new InvalidOptionException("option '" + option + "' must be octal permission bits like 644 or 0755, got '"
+                    + value + "'");
+        }
+        return Integer.parseInt(v, 8);
+    }
+
     static boolean bool(String option, String value) throws InvalidOptionException {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "1", "on" -> true;

@@ -15,9 +15,10 @@ import java.util.Map;
  * @param cacheMaxSize   bound of the local cache in bytes
  * @param readOnly       the volume refuses writes
  * @param createBucket   create the bucket if it does not exist
+ * @param defaults       owner and modes of objects that carry none (options uid, gid, file-mode, dir-mode)
  */
 public record VolumeOptions(String bucket, String prefix, Duration writebackDelay, long cacheMaxSize,
-                            boolean readOnly, boolean createBucket) {
+                            boolean readOnly, boolean createBucket, ObjectDefaults defaults) {
 
     public static final String BUCKET = "bucket";
     public static final String PREFIX = "prefix";
@@ -25,7 +26,12 @@ public record VolumeOptions(String bucket, String prefix, Duration writebackDela
     public static final String CACHE_MAX_SIZE = "cache-max-size";
     public static final String READ_ONLY = "read-only";
     public static final String CREATE_BUCKET = "create-bucket";
-    public static final List<String> NAMES = List.of(BUCKET, PREFIX, WRITEBACK_DELAY, CACHE_MAX_SIZE, READ_ONLY, CREATE_BUCKET);
+    public static final String UID = "uid";
+    public static final String GID = "gid";
+    public static final String FILE_MODE = "file-mode";
+    public static final String DIR_MODE = "dir-mode";
+    public static final List<String> NAMES = List.of(BUCKET, PREFIX, WRITEBACK_DELAY, CACHE_MAX_SIZE, READ_ONLY,
+            CREATE_BUCKET, UID, GID, FILE_MODE, DIR_MODE);
 
     public static final Duration DEFAULT_WRITEBACK_DELAY = Duration.ofSeconds(2);
     public static final long DEFAULT_CACHE_MAX_SIZE = 10L << 30;
@@ -61,7 +67,13 @@ public record VolumeOptions(String bucket, String prefix, Duration writebackDela
         }
         boolean readOnly = opts.containsKey(READ_ONLY) && OptionValues.bool(READ_ONLY, opts.get(READ_ONLY));
         boolean createBucket = opts.containsKey(CREATE_BUCKET) && OptionValues.bool(CREATE_BUCKET, opts.get(CREATE_BUCKET));
-        return new VolumeOptions(bucket, prefix, delay, cacheMax, readOnly, createBucket);
+        ObjectDefaults standard = ObjectDefaults.STANDARD;
+        ObjectDefaults defaults = new ObjectDefaults(
+                opts.containsKey(UID) ? OptionValues.id(UID, opts.get(UID)) : standard.uid(),
+                opts.containsKey(GID) ? OptionValues.id(GID, opts.get(GID)) : standard.gid(),
+                opts.containsKey(FILE_MODE) ? OptionValues.mode(FILE_MODE, opts.get(FILE_MODE)) : standard.fileMode(),
+                opts.containsKey(DIR_MODE) ? OptionValues.mode(DIR_MODE, opts.get(DIR_MODE)) : standard.dirMode());
+        return new VolumeOptions(bucket, prefix, delay, cacheMax, readOnly, createBucket, defaults);
     }
 
     /** Strips surrounding '/'; refuses a leading '/', '..' or '.' segments, empty segments and control characters. */
@@ -107,6 +119,20 @@ public record VolumeOptions(String bucket, String prefix, Duration writebackDela
         m.put(CACHE_MAX_SIZE, Long.toString(cacheMaxSize));
         m.put(READ_ONLY, Boolean.toString(readOnly));
         m.put(CREATE_BUCKET, Boolean.toString(createBucket));
+        // Only when not the standard ones: volumes created before these options existed keep an equal form.
+        ObjectDefaults standard = ObjectDefaults.STANDARD;
+        if (defaults.uid() != standard.uid()) {
+            m.put(UID, Integer.toUnsignedString(defaults.uid()));
+        }
+        if (defaults.gid() != standard.gid()) {
+            m.put(GID, Integer.toUnsignedString(defaults.gid()));
+        }
+        if (defaults.fileMode() != standard.fileMode()) {
+            m.put(FILE_MODE, String.format("%04o", defaults.fileMode()));
+        }
+        if (defaults.dirMode() != standard.dirMode()) {
+            m.put(DIR_MODE, String.format("%04o", defaults.dirMode()));
+        }
         return m;
     }
 }

@@ -4,6 +4,7 @@ import io.cloudsync.cache.VolumeCache;
 import io.cloudsync.config.VolumeOptions;
 import io.cloudsync.journal.Journal;
 import io.cloudsync.store.ObjectStore;
+import io.cloudsync.writeback.BucketTree;
 import io.cloudsync.writeback.UploadSource;
 import io.cloudsync.writeback.Uploader;
 
@@ -47,12 +48,24 @@ public final class OpenVolume implements AutoCloseable {
 
     /** Opens the volume's local state in {@code dir} (creating it), replays its journal and starts uploading. */
     static OpenVolume open(String name, VolumeOptions options, Path dir, ObjectStore store) throws IOException {
-        Path data = dir.resolve("data");
+        Path data = dataDir(dir);
         Files.createDirectories(data);
         Journal journal = Journal.open(dir.resolve("journal"));
         try {
-            VolumeCache cache = new VolumeCache(data, journal, options.readOnly());
-            UploadSource source = cache::contentPath;
+            VolumeCache cache = new VolumeCache(data, journal, options.readOnly(),
+                    new BucketTree(store, options.prefix(), new BucketTree.ObjectDefaults(options.defaults().uid(),
+                            options.defaults().gid(), options.defaults().fileMode(), options.defaults().dirMode())));
+            UploadSource source = new UploadSource() {
+                @Override
+                public Path contentPath(String relativePath) {
+                    return cache.contentPath(relativePath);
+                }
+
+                @Override
+                public void completeForUpload(String relativePath) throws IOException {
+                    cache.completeForUpload(relativePath);
+                }
+            };
             Uploader uploader = new Uploader(name, journal, store, options.prefix(), source,
                     options.writebackDelay(), UPLOAD_CONCURRENCY);
             uploader.start();
@@ -61,6 +74,11 @@ public final class OpenVolume implements AutoCloseable {
             journal.close();
             throw t;
         }
+    }
+
+    /** The cache directory of the volume whose state is in {@code dir}. */
+    static Path dataDir(Path dir) {
+        return dir.resolve("data");
     }
 
     public String name() {

@@ -3,6 +3,7 @@ package io.cloudsync.volume;
 import io.cloudsync.api.FlushResult;
 import io.cloudsync.api.VolumeDriver;
 import io.cloudsync.api.VolumeInfo;
+import io.cloudsync.cache.VolumeCache;
 import io.cloudsync.config.InvalidOptionException;
 import io.cloudsync.config.VolumeOptions;
 import io.cloudsync.store.ObjectStore;
@@ -144,6 +145,8 @@ public final class VolumeManager implements VolumeDriver, AutoCloseable {
             if (registry.get(name) != null) {
                 return; // a concurrent create of the same volume won
             }
+            // Whatever the prefix already holds is listed from the bucket when first looked at (lazy listing).
+            VolumeCache.markRootUnlisted(OpenVolume.dataDir(volumeDir(name)));
             VolumeRecord record = new VolumeRecord(name, options.toMap(), Instant.now().toString(), Set.of());
             registry.put(record);
             try {

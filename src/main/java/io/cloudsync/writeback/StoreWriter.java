@@ -72,6 +72,7 @@ final class StoreWriter {
             store.delete(key);
             return;
         }
+        source.completeForUpload(path);
         FileVersion before = FileVersion.of(file.get());
         store.putFile(key, file.get(), PosixMetadata.of(file.get()).toUserMetadata(), cancelled);
         if (!before.equals(FileVersion.of(file.get()))) {

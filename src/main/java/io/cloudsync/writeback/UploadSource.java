@@ -1,5 +1,6 @@
 package io.cloudsync.writeback;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -20,6 +21,13 @@ public interface UploadSource {
 
     default boolean isDirectory(String relativePath) {
         return Files.isDirectory(contentPath(relativePath), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Makes the path's content whole in the cache if part of it is still only in the bucket (a placeholder that
+     * was chmod'ed, say): an upload must send the file's bytes, never a placeholder's holes.
+     */
+    default void completeForUpload(String relativePath) throws IOException {
     }
 
     /** Whether anything (file, directory, symlink, special file) is at the path now. */

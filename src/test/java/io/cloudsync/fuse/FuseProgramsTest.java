@@ -214,9 +214,13 @@ class FuseProgramsTest {
         assertEquals(List.of(created("busy.txt"), changed("busy.txt"), removed("busy.txt")),
                 v.recorded().stream().distinct().toList(),
                 "nothing about the hidden name libfuse gave the open file");
-        try (var left = Files.list(v.dataDir)) {
-            assertEquals(List.of(), left.toList(), "the hidden file is gone after the last close");
-        }
+        // The kernel sends the last release after close() has returned, and libfuse unlinks the hidden name then.
+        org.awaitility.Awaitility.await("the hidden file is gone after the last close")
+                .atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+                    try (var left = Files.list(v.dataDir)) {
+                        assertEquals(List.of(), left.toList());
+                    }
+                });
     }
 
     @Test

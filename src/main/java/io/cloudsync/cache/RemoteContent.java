@@ -1,0 +1,96 @@
+package io.cloudsync.cache;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Fills placeholder files from the bucket: the ranges a read needs, with read-ahead that grows while a handle
+ * reads on sequentially (so reading the first MiB of a huge object fetches about a MiB), or the whole file before
+ * it is changed. Fetched bytes are forced to disk before the range is recorded as present, so a crash never leaves
+ * a range marked present that holds zeros.
+ */
+final class RemoteContent {
+
+    static final long MIN_FETCH = 256 * 1024;
+    static final long MAX_READ_AHEAD = 8L << 20;
+    private static final int LOCK_STRIPES = 64;
+
+    private final RemoteTree remote;
+    /** Fetches of one file are serialised (two readers of one range fetch it once); stripes bound the locks. */
+    private final Object[] locks = new Object[LOCK_STRIPES];
+
+    RemoteContent(RemoteTree remote) {
+        this.remote = remote;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    /** What {@link #ensureRange} did. */
+    enum Outcome {
+        /** The range was local already. */
+        PRESENT,
+        /** Bytes were fetched; the file is still partly remote. */
+        FETCHED,
+        /** The file is complete in the cache (it is no placeholder any more). */
+        COMPLETE
+    }
+
+    /** Makes [offset, offset + length) of the file local, fetching up to {@code readAhead} from the first gap. */
+    Outcome ensureRange(Path file, String rel, FileChannel channel, long offset, long length, long readAhead)
+            throws IOException {
+        synchronized (lockFor(rel)) {
+            Optional<Placeholders.RemoteFile> state = Placeholders.remoteFile(file);
+            if (state.isEmpty()) {
+                return Outcome.COMPLETE;
+            }
+            long size = channel.size();
+            List<long[]> missing = state.get().present().missing(offset, Math.min(size, offset + length));
+            if (missing.isEmpty()) {
+                return Outcome.PRESENT;
+            }
+            long end = Math.min(size, missing.get(0)[0] + Math.max(readAhead, MIN_FETCH));
+            // Fetch from the first missing byte to the read-ahead end, minus what is already here.
+            RangeSet present = state.get().present();
+            for (long[] gap : present.missing(missing.get(0)[0], Math.max(end, missing.get(missing.size() - 1)[1]))) {
+                remote.fetch(state.get().listedAs(), rel, state.get().version(), gap[0], gap[1] - gap[0], channel);
+                present = present.with(gap[0], gap[1]);
+            }
+            return record(file, channel, present, size) ? Outcome.COMPLETE : Outcome.FETCHED;
+        }
+    }
+
+    /** Fetches everything still missing, so the file can be changed locally. */
+    void complete(Path file, String rel, FileChannel channel) throws IOException {
+        synchronized (lockFor(rel)) {
+            Optional<Placeholders.RemoteFile> state = Placeholders.remoteFile(file);
+            if (state.isEmpty()) {
+                return;
+            }
+            long size = channel.size();
+            RangeSet present = state.get().present();
+            for (long[] gap : present.missing(0, size)) {
+                remote.fetch(state.get().listedAs(), rel, state.get().version(), gap[0], gap[1] - gap[0], channel);
+                present = present.with(gap[0], gap[1]);
+            }
+            record(file, channel, present, size);
+        }
+    }
+
+    private boolean record(Path file, FileChannel channel, RangeSet present, long size) throws IOException {
+        channel.force(false);
+        if (present.covers(size)) {
+            Placeholders.markComplete(file);
+            return true;
+        }
+        Placeholders.setPresent(file, present);
+        return false;
+    }
+
+    private Object lockFor(String rel) {
+        return locks[Math.floorMod(rel.hashCode(), LOCK_STRIPES)];
+    }
+}

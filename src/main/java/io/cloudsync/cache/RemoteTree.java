@@ -1,0 +1,38 @@
+package io.cloudsync.cache;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.util.List;
+
+/**
+ * The bucket as the cache sees it: what a directory holds there, and the bytes of a file. Implemented over the
+ * object store outside this package; {@link #NONE} is a volume with nothing remote (every directory empty).
+ */
+public interface RemoteTree {
+
+    /** The children of directory {@code dir} (journal form, "" for the root) in the bucket. */
+    List<RemoteEntry> list(String dir) throws IOException;
+
+    /**
+     * Copies bytes [offset, offset + length) of a file into {@code into} at the same offset. {@code listedAs} is the
+     * volume path the file had when it was listed and {@code path} the one it has now (they differ after a rename
+     * whose objects may or may not have moved yet); {@code version} is the content that was listed.
+     *
+     * @throws RemoteContentChanged if neither name holds that content any more
+     */
+    void fetch(String listedAs, String path, String version, long offset, long length, FileChannel into)
+            throws IOException;
+
+    RemoteTree NONE = new RemoteTree() {
+        @Override
+        public List<RemoteEntry> list(String dir) {
+            return List.of();
+        }
+
+        @Override
+        public void fetch(String listedAs, String path, String version, long offset, long length, FileChannel into)
+                throws IOException {
+            throw new RemoteContentChanged(path, "this volume has no remote content");
+        }
+    };
+}

@@ -1,0 +1,213 @@
+package io.cloudsync.writeback;
+
+import io.cloudsync.cache.NodeType;
+import io.cloudsync.cache.RemoteContentChanged;
+import io.cloudsync.cache.RemoteEntry;
+import io.cloudsync.cache.RemoteTree;
+import io.cloudsync.store.DirectoryListing;
+import io.cloudsync.store.ObjectInfo;
+import io.cloudsync.store.ObjectStore;
+import io.cloudsync.store.StoreException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.logging.Logger;
+
+/**
+ * A volume's part of the bucket as the cache's {@link RemoteTree}: one delimited listing per directory, then a
+ * HEAD of each object for the attributes the listing lacks (run {@value #PARALLEL_HEADS} at a time, as s3fs does),
+ * and ranged GETs for file bytes. Objects without attributes get the volume's {@link ObjectDefaults}; their mtime
+ * is the object's Last-Modified.
+ */
+public final class BucketTree implements RemoteTree {
+
+    /** Owner and permission bits of objects that carry none (the volume options uid, gid, file-mode, dir-mode). */
+    public record ObjectDefaults(int uid, int gid, int fileMode, int dirMode) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(BucketTree.class.getName());
+    static final int PARALLEL_HEADS = 16;
+    private static final int COPY_BUFFER = 256 * 1024;
+
+    private final ObjectStore store;
+    private final String prefix;
+    private final ObjectDefaults defaults;
+
+    /** @param prefix the volume's key prefix without trailing "/" ("" for the bucket root) */
+    public BucketTree(ObjectStore store, String prefix, ObjectDefaults defaults) {
+        this.store = store;
+        this.prefix = prefix;
+        this.defaults = defaults;
+    }
+
+    @Override
+    public List<RemoteEntry> list(String dir) throws IOException {
+        String dirPrefix = dir.isEmpty() ? (prefix.isEmpty() ? "" : prefix + "/") : key(dir) + "/";
+        DirectoryListing listing;
+        try {
+            listing = store.listDirectory(dirPrefix);
+        } catch (StoreException e) {
+            throw storeFailure("listing '" + dirPrefix + "'", e);
+        }
+        Set<String> subdirectories = new HashSet<>(listing.subdirectories());
+        List<Future<RemoteEntry>> pending = new ArrayList<>();
+        Semaphore heads = new Semaphore(PARALLEL_HEADS);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (ObjectInfo object : listing.objects()) {
+                String name = object.key().substring(dirPrefix.length());
+                if (subdirectories.contains(name)) {
+                    // Both "name" and "name/..." exist: a directory cannot also be a file; the directory is shown.
+                    LOG.warning(() -> "object '" + object.key() + "' has the name of a directory in the same bucket;"
+                            + " the volume shows the directory");
+                    continue;
+                }
+                pending.add(pool.submit(() -> bounded(heads, () -> fileEntry(name, object))));
+            }
+            for (String name : listing.subdirectories()) {
+                pending.add(pool.submit(() -> bounded(heads, () -> directoryEntry(name, dirPrefix + name + "/"))));
+            }
+            List<RemoteEntry> entries = new ArrayList<>(pending.size());
+            for (Future<RemoteEntry> f : pending) {
+                RemoteEntry e = f.get();
+                if (e != null) {
+                    entries.add(e);
+                }
+            }
+            return entries;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("listing '" + dir + "' was interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io
+                    : new IOException("listing '" + dir + "' from the bucket failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private interface Head {
+        RemoteEntry run() throws IOException;
+    }
+
+    private static RemoteEntry bounded(Semaphore heads, Head head) throws IOException, InterruptedException {
+        heads.acquire();
+        try {
+            return head.run();
+        } finally {
+            heads.release();
+        }
+    }
+
+    private RemoteEntry fileEntry(String name, ObjectInfo listed) throws IOException {
+        Optional<ObjectInfo> head = stat(listed.key());
+        if (head.isEmpty()) {
+            return null; // deleted since the listing
+        }
+        ObjectInfo info = head.get();
+        PosixMetadata.Parsed attrs = PosixMetadata.parse(info.userMetadata());
+        int mode = attrs.mode().orElse(PosixMetadata.S_IFREG | defaults.fileMode());
+        int uid = attrs.uid().orElse(defaults.uid());
+        int gid = attrs.gid().orElse(defaults.gid());
+        Instant mtime = attrs.mtime().orElse(info.lastModified());
+        return switch (mode & PosixMetadata.S_IFMT) {
+            case PosixMetadata.S_IFLNK -> new RemoteEntry(name, NodeType.SYMLINK, 0, null, mode & 07777, uid, gid,
+                    mtime, readSmall(info.key()));
+            case PosixMetadata.S_IFDIR -> new RemoteEntry(name, NodeType.DIRECTORY, 0, null, mode & 07777, uid, gid,
+                    mtime, null); // a directory object without trailing "/", as old s3fs versions wrote them
+            default -> new RemoteEntry(name, NodeType.FILE, info.size(), info.etag(), mode & 07777, uid, gid,
+                    mtime, null);
+        };
+    }
+
+    private RemoteEntry directoryEntry(String name, String markerKey) throws IOException {
+        Optional<ObjectInfo> marker = stat(markerKey);
+        PosixMetadata.Parsed attrs = PosixMetadata.parse(marker.map(ObjectInfo::userMetadata).orElse(Map.of()));
+        Instant mtime = attrs.mtime().orElse(marker.map(ObjectInfo::lastModified).orElse(Instant.now()));
+        return new RemoteEntry(name, NodeType.DIRECTORY, 0, null,
+                attrs.mode().map(m -> m & 07777).orElse(defaults.dirMode()),
+                attrs.uid().orElse(defaults.uid()), attrs.gid().orElse(defaults.gid()), mtime, null);
+    }
+
+    private String readSmall(String key) throws IOException {
+        try (InputStream in = store.get(key, 0, 4096)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (StoreException e) {
+            throw storeFailure("reading symlink object '" + key + "'", e);
+        }
+    }
+
+    private Optional<ObjectInfo> stat(String key) throws IOException {
+        try {
+            return store.stat(key);
+        } catch (StoreException e) {
+            throw storeFailure("HEAD of '" + key + "'", e);
+        }
+    }
+
+    /** The cache speaks IOException; the store's failure stays attached as the cause. */
+    private static IOException storeFailure(String what, StoreException e) {
+        return new IOException(what + " in the bucket failed: " + e.getMessage(), e);
+    }
+
+    /**
+     * Reads from the object the file was listed as; if that is gone (a rename of it has moved it meanwhile), from
+     * the object of its current name, when that is the same content: same ETag, or, as a server-side copy of a
+     * multipart object gets a new ETag, the same size.
+     */
+    @Override
+    public void fetch(String listedAs, String path, String version, long offset, long length, FileChannel into)
+            throws IOException {
+        Optional<ObjectInfo> listed = stat(key(listedAs));
+        String source;
+        if (listed.isPresent() && listed.get().etag().equals(version)) {
+            source = listed.get().key();
+        } else {
+            Optional<ObjectInfo> current = listedAs.equals(path) ? Optional.empty() : stat(key(path));
+            if (current.isPresent() && listed.isEmpty()
+                    && (current.get().etag().equals(version) || current.get().size() == into.size())) {
+                source = current.get().key();
+            } else {
+                throw new RemoteContentChanged(path, listed.isPresent() ? "it was replaced" : "it was deleted");
+            }
+        }
+        copyRange(source, offset, length, into);
+    }
+
+    private void copyRange(String key, long offset, long length, FileChannel into) throws IOException {
+        try (InputStream in = store.get(key, offset, length)) {
+            byte[] buf = new byte[COPY_BUFFER];
+            long at = offset;
+            int n;
+            while (at < offset + length && (n = in.read(buf, 0, (int) Math.min(buf.length, offset + length - at))) > 0) {
+                ByteBuffer chunk = ByteBuffer.wrap(buf, 0, n);
+                while (chunk.hasRemaining()) {
+                    at += into.write(chunk, at);
+                }
+            }
+            if (at < offset + length) {
+                throw new RemoteContentChanged(key, "it ended at byte " + at + ", before " + (offset + length));
+            }
+        } catch (StoreException.NotFound gone) {
+            throw new RemoteContentChanged(key, "it was deleted");
+        } catch (StoreException e) {
+            throw storeFailure("GET of '" + key + "' bytes " + offset + "+" + length, e);
+        }
+    }
+
+    private String key(String relativePath) {
+        return prefix.isEmpty() ? relativePath : prefix + "/" + relativePath;
+    }
+}

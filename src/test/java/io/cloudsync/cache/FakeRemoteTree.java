@@ -1,0 +1,79 @@
+package io.cloudsync.cache;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A fake bucket for cache tests: entries by volume path, file bytes in memory, and counts of what was asked. */
+final class FakeRemoteTree implements RemoteTree {
+
+    private final Map<String, RemoteEntry> entries = new TreeMap<>();
+    private final Map<String, byte[]> contents = new TreeMap<>();
+    final List<String> listings = new CopyOnWriteArrayList<>();
+    final AtomicLong fetchedBytes = new AtomicLong();
+
+    synchronized FakeRemoteTree file(String path, byte[] content, int mode, int uid, int gid, Instant mtime) {
+        entries.put(path, new RemoteEntry(name(path), NodeType.FILE, content.length, "v-" + path.hashCode(), mode,
+                uid, gid, mtime, null));
+        contents.put(path, content);
+        return this;
+    }
+
+    synchronized FakeRemoteTree dir(String path, int mode) {
+        entries.put(path, new RemoteEntry(name(path), NodeType.DIRECTORY, 0, null, mode, 0, 0, Instant.EPOCH, null));
+        return this;
+    }
+
+    synchronized FakeRemoteTree symlink(String path, String target) {
+        entries.put(path, new RemoteEntry(name(path), NodeType.SYMLINK, 0, null, 0777, 0, 0, Instant.EPOCH, target));
+        return this;
+    }
+
+    /** Another tool replaced the object: a new version. */
+    synchronized void replace(String path, byte[] content) {
+        RemoteEntry e = entries.get(path);
+        entries.put(path, new RemoteEntry(e.name(), e.type(), content.length, e.version() + "'", e.permissions(),
+                e.uid(), e.gid(), e.modifiedTime(), null));
+        contents.put(path, content);
+    }
+
+    @Override
+    public synchronized List<RemoteEntry> list(String dir) {
+        listings.add(dir);
+        List<RemoteEntry> out = new ArrayList<>();
+        for (Map.Entry<String, RemoteEntry> e : entries.entrySet()) {
+            String parent = e.getKey().contains("/") ? e.getKey().substring(0, e.getKey().lastIndexOf('/')) : "";
+            if (parent.equals(dir)) {
+                out.add(e.getValue());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void fetch(String listedAs, String path, String version, long offset, long length,
+                                   FileChannel into) throws IOException {
+        RemoteEntry e = entries.get(listedAs);
+        if (e == null || !e.version().equals(version)) {
+            throw new RemoteContentChanged(path, "fake: no such version");
+        }
+        byte[] content = contents.get(listedAs);
+        ByteBuffer range = ByteBuffer.wrap(content, (int) offset, (int) length);
+        long at = offset;
+        while (range.hasRemaining()) {
+            at += into.write(range, at);
+        }
+        fetchedBytes.addAndGet(length);
+    }
+
+    private static String name(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+}

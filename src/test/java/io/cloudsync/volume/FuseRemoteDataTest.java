@@ -1,0 +1,150 @@
+package io.cloudsync.volume;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cloudsync.cache.VolumeCache;
+import io.cloudsync.fuse.FuseVolumeMount;
+import io.cloudsync.journal.Journal;
+import io.cloudsync.testsupport.S3ProxyServer;
+import io.cloudsync.writeback.BucketTree;
+import io.cloudsync.writeback.UploadSource;
+import io.cloudsync.writeback.Uploader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A new volume over a prefix that other tools filled (objects put straight into S3Proxy, some with s3fs metadata,
+ * most with none), mounted with FUSE on the host: programs see the tree, the attributes and the bytes, and reading
+ * the start of a large object fetches about that much from the server.
+ */
+@Tag("fuse")
+class FuseRemoteDataTest {
+
+    private static final String BUCKET = "remote-data";
+    private static final String PREFIX = "shared";
+
+    @TempDir
+    Path tmp;
+    S3ProxyServer s3;
+    Journal journal;
+    Uploader uploader;
+    FuseVolumeMount mount;
+    Path mnt;
+    byte[] big;
+
+    @BeforeEach
+    void start() throws IOException {
+        s3 = S3ProxyServer.startNew(tmp.resolve("s3"));
+        s3.createBucket(BUCKET);
+        big = new byte[32 << 20];
+        new Random(3).nextBytes(big);
+        s3.putObject(BUCKET, PREFIX + "/readme.txt", "hello\n".getBytes(StandardCharsets.UTF_8), Map.of());
+        s3.putObject(BUCKET, PREFIX + "/nested/deep/x.txt", "deep\n".getBytes(StandardCharsets.UTF_8), Map.of());
+        s3.putObject(BUCKET, PREFIX + "/big.bin", big, Map.of());
+        s3.putObject(BUCKET, PREFIX + "/by-s3fs", "s3fs\n".getBytes(StandardCharsets.UTF_8),
+                Map.of("mode", "33152", "uid", "1234", "gid", "5678", "mtime", "1700000000"));
+        s3.putObject(BUCKET, PREFIX + "/emptydir/", new byte[0], Map.of());
+        s3.putObject(BUCKET, PREFIX + "/link", "readme.txt".getBytes(StandardCharsets.UTF_8), Map.of("mode", "41471"));
+        s3.putObject(BUCKET, "elsewhere/not-mine.txt", "x".getBytes(StandardCharsets.UTF_8), Map.of());
+
+        journal = Journal.open(tmp.resolve("journal"));
+        Path data = tmp.resolve("data");
+        VolumeCache.markRootUnlisted(data);
+        VolumeCache cache = new VolumeCache(data, journal, false,
+                new BucketTree(s3.store(BUCKET), PREFIX, new BucketTree.ObjectDefaults(0, 0, 0644, 0755)));
+        UploadSource source = new UploadSource() {
+            @Override
+            public Path contentPath(String relativePath) {
+                return cache.contentPath(relativePath);
+            }
+
+            @Override
+            public void completeForUpload(String relativePath) throws IOException {
+                cache.completeForUpload(relativePath);
+            }
+        };
+        uploader = new Uploader("remote", journal, s3.store(BUCKET), PREFIX, source, Duration.ofMillis(100), 2);
+        uploader.start();
+        mnt = tmp.resolve("mnt");
+        mount = FuseVolumeMount.mount(cache, mnt);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        try {
+            if (mount != null) {
+                mount.close();
+            }
+        } finally {
+            if (uploader != null) {
+                uploader.close();
+            }
+            if (journal != null) {
+                journal.close();
+            }
+            if (s3 != null) {
+                s3.close();
+            }
+        }
+    }
+
+    private String sh(String script) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sh", "-c", script).directory(mnt.toFile()).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), script);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), () -> script + ": " + out);
+        return out;
+    }
+
+    @Test
+    void programsSeeTheBucketsTreeAttributesAndBytes() throws Exception {
+        assertEquals(List.of(".", "./big.bin", "./by-s3fs", "./emptydir", "./link", "./nested", "./nested/deep",
+                "./nested/deep/x.txt", "./readme.txt"), sh("find . | LC_ALL=C sort").lines().toList());
+        assertEquals("600 1234 5678 5 1700000000", sh("stat -c '%a %u %g %s %Y' by-s3fs").trim());
+        assertEquals("644 0 0 6", sh("stat -c '%a %u %g %s' readme.txt").trim());
+        assertEquals("755 directory", sh("stat -c '%a %F' emptydir").trim());
+        assertEquals("readme.txt", sh("readlink link").trim());
+        assertEquals("hello\n", sh("cat link"));
+        assertEquals("deep\n", sh("cat nested/deep/x.txt"));
+        assertEquals(sha256(big), sh("sha256sum big.bin").split(" ")[0]);
+        assertEquals(List.of(), journal.pending(), "what was listed and read is not uploaded back");
+    }
+
+    @Test
+    void readingTheFirstMebibyteOfALargeObjectFetchesAboutThatMuch() throws Exception {
+        sh("ls -l > /dev/null");
+        s3.resetBytesServed();
+        sh("dd if=big.bin of=/dev/null bs=128k count=8 2>/dev/null");
+        long served = s3.bytesServed();
+        assertTrue(served >= (1 << 20) && served <= (4 << 20),
+                "the server sent " + served + " bytes to read 1 MiB of a 32 MiB object");
+    }
+
+    @Test
+    void aChangeToAFileFromTheBucketIsUploadedWhole() throws Exception {
+        sh("echo more >> readme.txt && dd if=/dev/zero of=big.bin bs=1 count=4 seek=100 conv=notrunc 2>/dev/null");
+        assertTrue(uploader.flush(Duration.ofSeconds(60)), () -> "still pending: " + uploader.status());
+        assertEquals("hello\nmore\n", new String(s3.readObject(BUCKET, PREFIX + "/readme.txt"), StandardCharsets.UTF_8));
+        byte[] expected = big.clone();
+        java.util.Arrays.fill(expected, 100, 104, (byte) 0);
+        assertEquals(sha256(expected), sha256(s3.readObject(BUCKET, PREFIX + "/big.bin")));
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
