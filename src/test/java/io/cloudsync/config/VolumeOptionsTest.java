@@ -98,7 +98,13 @@ class VolumeOptionsTest {
             "writeback-delay|48h|at most 24h",
             "cache-max-size|big|must be a size",
             "cache-max-size|1M|at least 16MiB",
-            "read-only|maybe|must be true or false"})
+            "read-only|maybe|must be true or false",
+            "uid|-1|numeric id from 0 to 4294967294",
+            "uid|4294967295|numeric id from 0 to 4294967294",
+            "gid|staff|numeric id",
+            "file-mode|rw-r--r--|octal permission bits",
+            "file-mode|888|octal permission bits",
+            "dir-mode|17777|octal permission bits"})
     void badValuesNameTheOptionAndTheExpectedForm(String option, String value, String why) {
         String m = error(Map.of("bucket", "bkt", option, value));
         assertTrue(m.contains("'" + option + "'") && m.contains(why), m);
@@ -107,6 +113,17 @@ class VolumeOptionsTest {
     @Test
     void theCanonicalFormRoundTrips() throws Exception {
         VolumeOptions o = VolumeOptions.parse("v", Map.of("bucket", "bkt", "writeback-delay", "0", "cache-max-size", "1g"), "");
+        assertEquals(o, VolumeOptions.parse("v", o.toMap(), ""));
+    }
+
+    @Test
+    void ownerAndModesOfForeignObjectsAreOptionsWithS3fsLikeDefaults() throws Exception {
+        VolumeOptions standard = VolumeOptions.parse("v", Map.of("bucket", "bkt"), "");
+        assertEquals(new ObjectDefaults(0, 0, 0644, 0755), standard.defaults());
+        assertFalse(standard.toMap().containsKey("uid"), "volumes made before these options keep their canonical form");
+        VolumeOptions o = VolumeOptions.parse("v", Map.of("bucket", "bkt", "uid", "1000", "gid", "4294967294",
+                "file-mode", "640", "dir-mode", "2775"), "");
+        assertEquals(new ObjectDefaults(1000, -2, 0640, 02775), o.defaults());
         assertEquals(o, VolumeOptions.parse("v", o.toMap(), ""));
     }
 }
