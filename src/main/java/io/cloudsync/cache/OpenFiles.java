@@ -36,6 +36,15 @@ final class OpenFiles {
         return file;
     }
 
+    /** The volume paths that have an open handle now. */
+    java.util.Set<String> openPaths() {
+        java.util.Set<String> paths = new java.util.HashSet<>();
+        for (OpenFile file : byHandle.values()) {
+            paths.add(file.path());
+        }
+        return paths;
+    }
+
     /** Removes and returns every open handle (unmount). */
     List<OpenFile> removeAll() {
         List<OpenFile> all = new ArrayList<>();

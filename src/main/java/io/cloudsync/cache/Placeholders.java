@@ -19,6 +19,9 @@ import java.util.Optional;
  *   <li>{@code user.cloudsync.remote} on a file: it is a placeholder of the right size whose bytes are in the
  *       bucket; the value is "VERSION\nLISTED-AS-PATH". {@code user.cloudsync.present} lists the byte ranges
  *       fetched so far ({@link RangeSet}). A file without them is complete in the cache.</li>
+ *   <li>{@code user.cloudsync.synced} on a file: the bucket holds version VERSION of it, equal to the local file
+ *       as long as its size and mtime are still SIZE and MTIME ("VERSION SIZE MTIME-NANOS"); written by a listing
+ *       and after each upload. Without it, or with other size or mtime, the local file may differ from the bucket.</li>
  * </ul>
  * An attribute is written after what it describes and removed last, so a crash leaves at worst a range fetched
  * twice or a directory listed twice (listing skips names that exist).
@@ -28,11 +31,43 @@ final class Placeholders {
     private static final String UNLISTED = "cloudsync.unlisted";
     private static final String REMOTE = "cloudsync.remote";
     private static final String PRESENT = "cloudsync.present";
+    private static final String SYNCED = "cloudsync.synced";
     /** strerror(ENODATA), as NIO reports an attribute that is not there. */
     private static final String NO_ATTRIBUTE = "No data available";
 
     /** The remote state of a placeholder file. */
     record RemoteFile(String version, String listedAs, RangeSet present) {
+    }
+
+    /** Which version of the bucket the local file equals, while it has this size and mtime. */
+    record Synced(String version, long size, long mtimeNanos) {
+
+        boolean matches(long currentSize, java.time.Instant currentMtime) {
+            return currentSize == size && nanos(currentMtime) == mtimeNanos;
+        }
+
+        static long nanos(java.time.Instant t) {
+            return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        }
+    }
+
+    static void markSynced(Path file, String version, long size, java.time.Instant mtime) throws IOException {
+        write(file, SYNCED, version + " " + size + " " + Synced.nanos(mtime));
+    }
+
+    static Optional<Synced> synced(Path file) throws IOException {
+        Optional<String> value = read(file, SYNCED);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        String[] parts = value.get().split(" ");
+        try {
+            return parts.length == 3
+                    ? Optional.of(new Synced(parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2])))
+                    : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // unreadable: the file is taken as possibly different from the bucket
+        }
     }
 
     private Placeholders() {

@@ -81,6 +81,14 @@ final class RemoteContent {
     }
 
     private boolean record(Path file, FileChannel channel, RangeSet present, long size) throws IOException {
+        // Writing the fetched bytes set the cache file's mtime; a read must not change it (and the file still
+        // equals the version it was listed as).
+        Optional<Placeholders.Synced> synced = Placeholders.synced(file);
+        if (synced.isPresent()) {
+            long nanos = synced.get().mtimeNanos();
+            NodeSetup.setTimes(file, null, java.time.Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
+                    Math.floorMod(nanos, 1_000_000_000L)));
+        }
         channel.force(false);
         if (present.covers(size)) {
             Placeholders.markComplete(file);

@@ -12,4 +12,13 @@ import java.time.Instant;
  */
 public record RemoteEntry(String name, NodeType type, long size, String version, int permissions, int uid, int gid,
                           Instant modifiedTime, String target) {
+
+    /** An entry whose version is the one the caller already knows: its attributes were not read (no HEAD). */
+    public static RemoteEntry unchanged(String name, NodeType type, long size, String version) {
+        return new RemoteEntry(name, type, size, version, -1, -1, -1, null, null);
+    }
+
+    public boolean isUnchanged() {
+        return permissions < 0;
+    }
 }

@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -19,20 +20,46 @@ import java.util.logging.Logger;
  * <p>Invariant: a local node exists below a directory only once that directory is listed, because every operation
  * on a path lists the path's ancestors first. So a listing never meets a local change to merge with; names that
  * exist are skipped (a listing cut short by a crash is simply done again).
+ *
+ * <p>Refresh: a listed directory looked at again more than {@code refresh-interval} after its last listing is
+ * listed again, and what other tools changed in the bucket meanwhile comes in: new names appear; a file or an
+ * unlisted directory whose object is gone disappears; a file whose object has a new version becomes a placeholder
+ * of that version. Only nodes that equal the bucket are touched ("clean": the file still has the size and mtime of
+ * the version it was listed or uploaded as, is not open, and no journal record waits for its path); a name with a
+ * local change waiting keeps the local state (see docs/SEMANTICS.md for conflicts). A refresh that fails (store
+ * unreachable) keeps the local view and is tried again at the next interval.
  */
 final class RemoteListing {
 
     private static final Logger LOG = Logger.getLogger(RemoteListing.class.getName());
 
+    /**
+     * Which paths a refresh must not touch now: open files, and paths that journal records still waiting concern
+     * (below a pending directory rename, everything on both sides).
+     */
+    interface BusyPaths {
+        java.util.function.Predicate<String> now();
+    }
+
     private final CachePaths paths;
     private final RemoteTree remote;
-    /** Directories known to be listed, so the common case costs no getxattr. Forgotten on rename and rmdir. */
-    private final Set<String> listed = ConcurrentHashMap.newKeySet();
+    private final long refreshNanos;
+    private final BusyPaths busy;
+    /** When each directory known to be listed was listed (nanoTime). Forgotten on rename and rmdir. */
+    private final java.util.Map<String, Long> listedAt = new ConcurrentHashMap<>();
     private final Object listingLock = new Object();
 
-    RemoteListing(CachePaths paths, RemoteTree remote) {
+    /** @param refreshInterval how old a listing may get before a look at the directory lists it again; 0: never */
+    RemoteListing(CachePaths paths, RemoteTree remote, java.time.Duration refreshInterval, BusyPaths busy) {
         this.paths = paths;
         this.remote = remote;
+        this.refreshNanos = refreshInterval.toNanos();
+        this.busy = busy;
+    }
+
+    private boolean fresh(String dir) {
+        Long at = listedAt.get(dir);
+        return at != null && (refreshNanos <= 0 || System.nanoTime() - at < refreshNanos);
     }
 
     /** Lists every ancestor of {@code rel} (journal form) that is not yet listed, from the root down. */
@@ -43,14 +70,19 @@ final class RemoteListing {
 
     /** Lists {@code dir} and its ancestors if they are not yet listed. */
     void ensureListed(String dir) throws IOException {
-        if (listed.contains(dir)) {
+        if (fresh(dir)) {
             return;
         }
         if (!dir.isEmpty()) {
             ensureParentsListed(dir);
         }
         synchronized (listingLock) {
-            if (listed.contains(dir)) {
+            if (fresh(dir)) {
+                return;
+            }
+            if (listedAt.containsKey(dir)) {
+                refresh(dir);
+                listedAt.put(dir, System.nanoTime());
                 return;
             }
             Path local = paths.file(dir);
@@ -66,8 +98,76 @@ final class RemoteListing {
                 NodeSetup.setTimes(local, null, mtime.toInstant());
                 Placeholders.markListed(local);
             }
-            listed.add(dir);
+            listedAt.put(dir, System.nanoTime());
         }
+    }
+
+    /** Lists a listed directory again and takes in what changed in the bucket (see the class comment). */
+    private void refresh(String dir) {
+        Path local = paths.file(dir);
+        try {
+            if (!Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS) || Placeholders.isUnlisted(local)) {
+                return;
+            }
+            java.util.Map<String, String> known = new java.util.HashMap<>();
+            java.util.Map<String, Path> children = new java.util.HashMap<>();
+            try (var stream = Files.newDirectoryStream(local)) {
+                for (Path child : stream) {
+                    String name = child.getFileName().toString();
+                    children.put(name, child);
+                    if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                        known.put(name, RemoteTree.DIRECTORY);
+                    } else if (Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)) {
+                        Placeholders.synced(child).ifPresent(s -> known.put(name, s.version()));
+                    }
+                }
+            }
+            List<RemoteEntry> entries = remote.list(dir, known);
+            java.util.function.Predicate<String> busyNow = busy.now();
+            java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(local, LinkOption.NOFOLLOW_LINKS);
+            Set<String> inBucket = new java.util.HashSet<>();
+            for (RemoteEntry e : entries) {
+                inBucket.add(e.name());
+                String rel = dir.isEmpty() ? e.name() : dir + "/" + e.name();
+                Path child = children.get(e.name());
+                if (busyNow.test(rel) || e.isUnchanged()) {
+                    continue;
+                }
+                if (child == null) {
+                    materialize(local, dir, e);
+                } else if (e.type() == NodeType.FILE && isClean(child)) {
+                    Files.delete(child); // another tool replaced the object: the new version, as a placeholder
+                    materialize(local, dir, e);
+                }
+            }
+            for (var c : children.entrySet()) {
+                String rel = dir.isEmpty() ? c.getKey() : dir + "/" + c.getKey();
+                if (inBucket.contains(c.getKey()) || busyNow.test(rel)) {
+                    continue;
+                }
+                Path child = c.getValue();
+                boolean goneFile = Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS) && isClean(child);
+                boolean goneDir = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) && Placeholders.isUnlisted(child);
+                if (goneFile || goneDir) {
+                    Files.delete(child); // another tool deleted the object (an unlisted directory is empty here)
+                    forget(rel);
+                }
+            }
+            NodeSetup.setTimes(local, null, mtime.toInstant());
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(() -> "refreshing '" + dir + "' from the bucket failed; the volume keeps what it has and tries"
+                    + " again later: " + e);
+        }
+    }
+
+    /** The file equals a version in the bucket: it has the size and mtime it was listed or uploaded with. */
+    private static boolean isClean(Path file) throws IOException {
+        var synced = Placeholders.synced(file);
+        if (synced.isEmpty()) {
+            return false;
+        }
+        var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return synced.get().matches(a.size(), a.lastModifiedTime().toInstant());
     }
 
     /** Lists {@code dir} and every directory below it (before a directory rename: see {@link TreeOperations}). */
@@ -88,7 +188,7 @@ final class RemoteListing {
 
     /** Drops what is known about {@code dir} and below (it was renamed or removed). */
     void forget(String dir) {
-        listed.removeIf(d -> CachePaths.isAtOrBelow(d, dir));
+        listedAt.keySet().removeIf(d -> CachePaths.isAtOrBelow(d, dir));
     }
 
     private void materialize(Path parent, String parentRel, RemoteEntry e) throws IOException {
@@ -122,6 +222,8 @@ final class RemoteListing {
                         Placeholders.markRemote(node, e.version(), rel);
                     }
                     NodeSetup.applyModeAndOwner(node, e.permissions(), new Owner(e.uid(), e.gid()));
+                    NodeSetup.setTimes(node, null, e.modifiedTime());
+                    Placeholders.markSynced(node, e.version(), e.size(), e.modifiedTime());
                 }
                 default -> {
                     return;

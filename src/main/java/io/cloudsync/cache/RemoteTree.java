@@ -11,7 +11,19 @@ import java.util.List;
 public interface RemoteTree {
 
     /** The children of directory {@code dir} (journal form, "" for the root) in the bucket. */
-    List<RemoteEntry> list(String dir) throws IOException;
+    default List<RemoteEntry> list(String dir) throws IOException {
+        return list(dir, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #list(String)}, for a directory listed before: {@code known} maps names to the version the cache
+     * has of them ({@link #DIRECTORY} for a directory); a child still of that version comes back as
+     * {@link RemoteEntry#unchanged}, without reading its attributes again.
+     */
+    List<RemoteEntry> list(String dir, java.util.Map<String, String> known) throws IOException;
+
+    /** The version {@code known} gives a directory. */
+    String DIRECTORY = "/";
 
     /**
      * Copies bytes [offset, offset + length) of a file into {@code into} at the same offset. {@code listedAs} is the
@@ -25,7 +37,7 @@ public interface RemoteTree {
 
     RemoteTree NONE = new RemoteTree() {
         @Override
-        public List<RemoteEntry> list(String dir) {
+        public List<RemoteEntry> list(String dir, java.util.Map<String, String> known) {
             return List.of();
         }
 

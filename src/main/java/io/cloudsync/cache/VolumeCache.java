@@ -58,8 +58,17 @@ public final class VolumeCache {
         this(dataDir, journal, readOnly, RemoteTree.NONE);
     }
 
-    /** A cache over {@code remote}: unlisted directories and placeholders are filled from it when looked at. */
+    /** A cache over {@code remote} that never lists a directory twice. */
     public VolumeCache(Path dataDir, Journal journal, boolean readOnly, RemoteTree remote) throws IOException {
+        this(dataDir, journal, readOnly, remote, java.time.Duration.ZERO);
+    }
+
+    /**
+     * A cache over {@code remote}: unlisted directories and placeholders are filled from it when looked at, and a
+     * directory looked at more than {@code refreshInterval} after its last listing is listed again (0: never).
+     */
+    public VolumeCache(Path dataDir, Journal journal, boolean readOnly, RemoteTree remote,
+                       java.time.Duration refreshInterval) throws IOException {
         Files.createDirectories(dataDir);
         this.paths = new CachePaths(dataDir);
         this.readOnly = readOnly;
@@ -67,7 +76,7 @@ public final class VolumeCache {
         this.store = Files.getFileStore(paths.dataDir());
         this.headroom = new SpaceHeadroom(store);
         this.remoteContent = new RemoteContent(remote);
-        this.listing = new RemoteListing(paths, remote);
+        this.listing = new RemoteListing(paths, remote, refreshInterval, this::busyPaths);
         this.handles = new HandleOperations(paths, journal, openFiles, readOnly, remoteContent);
         this.tree = new TreeOperations(paths, journal, openFiles);
     }
@@ -79,6 +88,17 @@ public final class VolumeCache {
     public static void markRootUnlisted(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
         Placeholders.markUnlisted(dataDir, "");
+    }
+
+    /**
+     * The uploader put the state of {@code relPath} that had {@code size} and {@code mtime} into the bucket as
+     * {@code version}: while the file keeps them, it equals the bucket (a refresh may then replace or remove it).
+     */
+    public void recordUploaded(String relPath, String version, long size, Instant mtime) throws IOException {
+        Path file = contentPath(relPath);
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            Placeholders.markSynced(file, version, size, mtime);
+        }
     }
 
     /**
@@ -344,6 +364,26 @@ public final class VolumeCache {
 
     private Path file(String path) {
         return paths.file(CachePaths.relative(path));
+    }
+
+    /** Open files and whatever the journal's waiting records concern; a refresh leaves them alone. */
+    private java.util.function.Predicate<String> busyPaths() {
+        java.util.Set<String> open = openFiles.openPaths();
+        java.util.List<io.cloudsync.journal.Mutation> waiting = journal.pending().stream()
+                .map(io.cloudsync.journal.JournalEntry::mutation).toList();
+        return rel -> {
+            if (open.contains(rel)) {
+                return true;
+            }
+            for (io.cloudsync.journal.Mutation m : waiting) {
+                if (m instanceof io.cloudsync.journal.Mutation.Renamed r
+                        ? CachePaths.isAtOrBelow(rel, r.path()) || CachePaths.isAtOrBelow(rel, r.target())
+                        : rel.equals(m.path())) {
+                    return true;
+                }
+            }
+            return false;
+        };
     }
 
     /** Lists from the bucket whatever ancestors of {@code path} are not listed yet (nothing for the root). */

@@ -16,9 +16,11 @@ import java.util.Map;
  * @param readOnly       the volume refuses writes
  * @param createBucket   create the bucket if it does not exist
  * @param defaults       owner and modes of objects that carry none (options uid, gid, file-mode, dir-mode)
+ * @param refreshInterval how old a directory's listing may get before a look at it lists it again (0: never)
  */
 public record VolumeOptions(String bucket, String prefix, Duration writebackDelay, long cacheMaxSize,
-                            boolean readOnly, boolean createBucket, ObjectDefaults defaults) {
+                            boolean readOnly, boolean createBucket, ObjectDefaults defaults,
+                            Duration refreshInterval) {
 
     public static final String BUCKET = "bucket";
     public static final String PREFIX = "prefix";
@@ -30,8 +32,10 @@ public record VolumeOptions(String bucket, String prefix, Duration writebackDela
     public static final String GID = "gid";
     public static final String FILE_MODE = "file-mode";
     public static final String DIR_MODE = "dir-mode";
+    public static final String REFRESH_INTERVAL = "refresh-interval";
     public static final List<String> NAMES = List.of(BUCKET, PREFIX, WRITEBACK_DELAY, CACHE_MAX_SIZE, READ_ONLY,
-            CREATE_BUCKET, UID, GID, FILE_MODE, DIR_MODE);
+            CREATE_BUCKET, UID, GID, FILE_MODE, DIR_MODE, REFRESH_INTERVAL);
+    public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(30);
 
     public static final Duration DEFAULT_WRITEBACK_DELAY = Duration.ofSeconds(2);
     public static final long DEFAULT_CACHE_MAX_SIZE = 10L << 30;
@@ -73,7 +77,9 @@ public record VolumeOptions(String bucket, String prefix, Duration writebackDela
                 opts.containsKey(GID) ? OptionValues.id(GID, opts.get(GID)) : standard.gid(),
                 opts.containsKey(FILE_MODE) ? OptionValues.mode(FILE_MODE, opts.get(FILE_MODE)) : standard.fileMode(),
                 opts.containsKey(DIR_MODE) ? OptionValues.mode(DIR_MODE, opts.get(DIR_MODE)) : standard.dirMode());
-        return new VolumeOptions(bucket, prefix, delay, cacheMax, readOnly, createBucket, defaults);
+        Duration refresh = opts.containsKey(REFRESH_INTERVAL)
+                ? OptionValues.duration(REFRESH_INTERVAL, opts.get(REFRESH_INTERVAL)) : DEFAULT_REFRESH_INTERVAL;
+        return new VolumeOptions(bucket, prefix, delay, cacheMax, readOnly, createBucket, defaults, refresh);
     }
 
     /** Strips surrounding '/'; refuses a leading '/', '..' or '.' segments, empty segments and control characters. */
@@ -132,6 +138,9 @@ public record VolumeOptions(String bucket, String prefix, Duration writebackDela
         }
         if (defaults.dirMode() != standard.dirMode()) {
             m.put(DIR_MODE, String.format("%04o", defaults.dirMode()));
+        }
+        if (!refreshInterval.equals(DEFAULT_REFRESH_INTERVAL)) {
+            m.put(REFRESH_INTERVAL, refreshInterval.toMillis() + "ms");
         }
         return m;
     }

@@ -54,7 +54,8 @@ public final class OpenVolume implements AutoCloseable {
         try {
             VolumeCache cache = new VolumeCache(data, journal, options.readOnly(),
                     new BucketTree(store, options.prefix(), new BucketTree.ObjectDefaults(options.defaults().uid(),
-                            options.defaults().gid(), options.defaults().fileMode(), options.defaults().dirMode())));
+                            options.defaults().gid(), options.defaults().fileMode(), options.defaults().dirMode())),
+                    options.refreshInterval());
             UploadSource source = new UploadSource() {
                 @Override
                 public Path contentPath(String relativePath) {
@@ -64,6 +65,12 @@ public final class OpenVolume implements AutoCloseable {
                 @Override
                 public void completeForUpload(String relativePath) throws IOException {
                     cache.completeForUpload(relativePath);
+                }
+
+                @Override
+                public void recordUploaded(String relativePath, String version, long size, java.time.Instant mtime)
+                        throws IOException {
+                    cache.recordUploaded(relativePath, version, size, mtime);
                 }
             };
             Uploader uploader = new Uploader(name, journal, store, options.prefix(), source,

@@ -56,7 +56,7 @@ public final class BucketTree implements RemoteTree {
     }
 
     @Override
-    public List<RemoteEntry> list(String dir) throws IOException {
+    public List<RemoteEntry> list(String dir, Map<String, String> known) throws IOException {
         String dirPrefix = dir.isEmpty() ? (prefix.isEmpty() ? "" : prefix + "/") : key(dir) + "/";
         DirectoryListing listing;
         try {
@@ -66,6 +66,7 @@ public final class BucketTree implements RemoteTree {
         }
         Set<String> subdirectories = new HashSet<>(listing.subdirectories());
         List<Future<RemoteEntry>> pending = new ArrayList<>();
+        List<RemoteEntry> entries = new ArrayList<>();
         Semaphore heads = new Semaphore(PARALLEL_HEADS);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (ObjectInfo object : listing.objects()) {
@@ -76,12 +77,19 @@ public final class BucketTree implements RemoteTree {
                             + " the volume shows the directory");
                     continue;
                 }
-                pending.add(pool.submit(() -> bounded(heads, () -> fileEntry(name, object))));
+                if (object.etag().equals(known.get(name))) {
+                    entries.add(RemoteEntry.unchanged(name, NodeType.FILE, object.size(), object.etag()));
+                } else {
+                    pending.add(pool.submit(() -> bounded(heads, () -> fileEntry(name, object))));
+                }
             }
             for (String name : listing.subdirectories()) {
-                pending.add(pool.submit(() -> bounded(heads, () -> directoryEntry(name, dirPrefix + name + "/"))));
+                if (RemoteTree.DIRECTORY.equals(known.get(name))) {
+                    entries.add(RemoteEntry.unchanged(name, NodeType.DIRECTORY, 0, null));
+                } else {
+                    pending.add(pool.submit(() -> bounded(heads, () -> directoryEntry(name, dirPrefix + name + "/"))));
+                }
             }
-            List<RemoteEntry> entries = new ArrayList<>(pending.size());
             for (Future<RemoteEntry> f : pending) {
                 RemoteEntry e = f.get();
                 if (e != null) {

@@ -17,4 +17,8 @@ record FileVersion(Object inode, long size, Object modified, Object changed) {
         Map<String, Object> a = Files.readAttributes(file, "unix:ino,size,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS);
         return new FileVersion(a.get("ino"), (Long) a.get("size"), a.get("lastModifiedTime"), a.get("ctime"));
     }
+
+    java.time.Instant modifiedTime() {
+        return ((java.nio.file.attribute.FileTime) modified).toInstant();
+    }
 }

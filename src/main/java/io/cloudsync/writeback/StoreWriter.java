@@ -74,10 +74,11 @@ final class StoreWriter {
         }
         source.completeForUpload(path);
         FileVersion before = FileVersion.of(file.get());
-        store.putFile(key, file.get(), PosixMetadata.of(file.get()).toUserMetadata(), cancelled);
+        ObjectInfo uploaded = store.putFile(key, file.get(), PosixMetadata.of(file.get()).toUserMetadata(), cancelled);
         if (!before.equals(FileVersion.of(file.get()))) {
             throw new ChangedDuringUpload(path);
         }
+        source.recordUploaded(path, uploaded.etag(), before.size(), before.modifiedTime());
     }
 
     /**

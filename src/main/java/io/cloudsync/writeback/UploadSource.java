@@ -30,6 +30,11 @@ public interface UploadSource {
     default void completeForUpload(String relativePath) throws IOException {
     }
 
+    /** The file's state of {@code size} and {@code mtime} is now {@code version} in the bucket. */
+    default void recordUploaded(String relativePath, String version, long size, java.time.Instant mtime)
+            throws IOException {
+    }
+
     /** Whether anything (file, directory, symlink, special file) is at the path now. */
     default boolean exists(String relativePath) {
         return Files.exists(contentPath(relativePath), LinkOption.NOFOLLOW_LINKS);

@@ -44,14 +44,24 @@ final class FakeRemoteTree implements RemoteTree {
         contents.put(path, content);
     }
 
+    /** Another tool deleted the object. */
+    synchronized void delete(String path) {
+        entries.remove(path);
+        contents.remove(path);
+    }
+
     @Override
-    public synchronized List<RemoteEntry> list(String dir) {
+    public synchronized List<RemoteEntry> list(String dir, Map<String, String> known) {
         listings.add(dir);
         List<RemoteEntry> out = new ArrayList<>();
         for (Map.Entry<String, RemoteEntry> e : entries.entrySet()) {
             String parent = e.getKey().contains("/") ? e.getKey().substring(0, e.getKey().lastIndexOf('/')) : "";
             if (parent.equals(dir)) {
-                out.add(e.getValue());
+                RemoteEntry r = e.getValue();
+                String knownVersion = known.get(r.name());
+                boolean same = r.type() == NodeType.DIRECTORY ? RemoteTree.DIRECTORY.equals(knownVersion)
+                        : r.version() != null && r.version().equals(knownVersion);
+                out.add(same ? RemoteEntry.unchanged(r.name(), r.type(), r.size(), r.version()) : r);
             }
         }
         return out;

@@ -249,6 +249,11 @@ public final class S3ProxyServer implements AutoCloseable {
         blobStore.putBlob(bucket, blob);
     }
 
+    /** Deletes an object directly, as another tool would. */
+    public void deleteObject(String bucket, String key) {
+        blobStore.removeBlob(bucket, key);
+    }
+
     /** Object bytes sent for GET requests (and part copies) since the start or the last {@link #resetBytesServed()}. */
     public long bytesServed() {
         return blobStore.bytesServed();

@@ -36,6 +36,7 @@ class FuseRemoteDataTest {
 
     private static final String BUCKET = "remote-data";
     private static final String PREFIX = "shared";
+    private static final Duration REFRESH = Duration.ofSeconds(1);
 
     @TempDir
     Path tmp;
@@ -65,7 +66,7 @@ class FuseRemoteDataTest {
         Path data = tmp.resolve("data");
         VolumeCache.markRootUnlisted(data);
         VolumeCache cache = new VolumeCache(data, journal, false,
-                new BucketTree(s3.store(BUCKET), PREFIX, new BucketTree.ObjectDefaults(0, 0, 0644, 0755)));
+                new BucketTree(s3.store(BUCKET), PREFIX, new BucketTree.ObjectDefaults(0, 0, 0644, 0755)), REFRESH);
         UploadSource source = new UploadSource() {
             @Override
             public Path contentPath(String relativePath) {
@@ -142,6 +143,19 @@ class FuseRemoteDataTest {
         byte[] expected = big.clone();
         java.util.Arrays.fill(expected, 100, 104, (byte) 0);
         assertEquals(sha256(expected), sha256(s3.readObject(BUCKET, PREFIX + "/big.bin")));
+    }
+
+    @Test
+    void objectsAddedOrDeletedByAnotherToolShowWithinTheRefreshInterval() throws Exception {
+        sh("ls -R > /dev/null");
+        s3.putObject(BUCKET, PREFIX + "/nested/added.txt", "added\n".getBytes(StandardCharsets.UTF_8), Map.of());
+        s3.deleteObject(BUCKET, PREFIX + "/nested/deep/x.txt");
+        org.awaitility.Awaitility.await("the bucket's changes in the volume").atMost(REFRESH.plusSeconds(10))
+                .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    assertEquals("added\n", sh("cat nested/added.txt 2>&1 || true"));
+                    assertEquals("", sh("ls nested/deep"));
+                });
+        assertEquals(List.of(), journal.pending(), "what another tool did is not uploaded back");
     }
 
     private static String sha256(byte[] bytes) throws Exception {

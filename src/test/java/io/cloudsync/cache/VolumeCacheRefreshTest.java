@@ -1,0 +1,115 @@
+package io.cloudsync.cache;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.cloudsync.journal.Journal;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Changes other tools make in the bucket come into a listed directory at the next look after the interval. */
+class VolumeCacheRefreshTest {
+
+    private static final Duration REFRESH = Duration.ofMillis(100);
+
+    @TempDir
+    Path tmp;
+    Journal journal;
+    FakeRemoteTree remote;
+    VolumeCache cache;
+
+    @BeforeEach
+    void open() throws IOException {
+        journal = Journal.open(tmp.resolve("journal"));
+        remote = new FakeRemoteTree()
+                .file("readme.txt", bytes("hello\n"), 0644, 0, 0, Instant.EPOCH)
+                .file("keep.txt", bytes("keep\n"), 0644, 0, 0, Instant.EPOCH);
+        Path data = tmp.resolve("data");
+        VolumeCache.markRootUnlisted(data);
+        cache = new VolumeCache(data, journal, false, remote, REFRESH);
+        assertEquals(List.of("keep.txt", "readme.txt"), names());
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        cache.closeOpenFiles();
+        journal.close();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private List<String> names() throws IOException {
+        return cache.list("/").stream().map(DirEntry::name).sorted().toList();
+    }
+
+    private String read(String path) throws IOException {
+        long h = cache.open(path, Set.of(StandardOpenOption.READ));
+        try {
+            ByteBuffer buf = ByteBuffer.allocate(1024);
+            cache.read(h, buf, 0);
+            return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+        } finally {
+            cache.release(h);
+        }
+    }
+
+    @Test
+    void anObjectAddedByAnotherToolAppears() {
+        remote.file("new.txt", bytes("new\n"), 0600, 7, 8, Instant.EPOCH);
+        await().atMost(Duration.ofSeconds(5)).until(() -> names().contains("new.txt"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> read("/new.txt").equals("new\n"));
+    }
+
+    @Test
+    void anObjectReplacedByAnotherToolIsReadInItsNewVersion() throws IOException {
+        assertEquals("hello\n", read("/readme.txt")); // fetched: the cache holds the old bytes
+        remote.replace("readme.txt", bytes("replaced, longer\n"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> read("/readme.txt").equals("replaced, longer\n"));
+        assertEquals(List.of(), journal.pending(), "taking in the bucket's change is not a change to upload");
+    }
+
+    @Test
+    void anObjectDeletedByAnotherToolDisappears() {
+        remote.delete("readme.txt");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !names().contains("readme.txt"));
+        assertEquals(List.of("keep.txt"), namesQuietly());
+    }
+
+    @Test
+    void aLocalChangeNotYetUploadedIsNeverReplacedByTheBucketsVersion() throws IOException {
+        long h = cache.open("/readme.txt", Set.of(StandardOpenOption.WRITE));
+        cache.write(h, ByteBuffer.wrap(bytes("LOCAL")), 0);
+        cache.release(h);
+        remote.replace("readme.txt", bytes("remote\n"));
+        remote.delete("keep.txt");
+        int before = remote.listings.size();
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            names();
+            return remote.listings.size() >= before + 2;
+        });
+        assertEquals("LOCAL\n", read("/readme.txt"));
+        assertFalse(names().contains("keep.txt"), "an unchanged file deleted in the bucket still goes");
+    }
+
+    private List<String> namesQuietly() {
+        try {
+            return names();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
