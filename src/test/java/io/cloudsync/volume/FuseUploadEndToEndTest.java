@@ -125,6 +125,37 @@ class FuseUploadEndToEndTest {
     }
 
     @Test
+    void afterARenameStormTheBucketEqualsTheVolume() throws Exception {
+        sh("mkdir -p s/a s/b t/x/deep && for i in $(seq 0 39); do echo \"file $i\" > s/a/f$i; done"
+                + " && for i in $(seq 0 9); do echo \"deep $i\" > t/x/deep/g$i; done");
+        // Four writers move their own files back and forth; one moves a whole directory back and forth.
+        sh("for k in 0 1 2 3; do ( for r in $(seq 1 15); do"
+                + " for i in $(seq $((k*10)) $((k*10+9))); do mv s/a/f$i s/b/f$i; done;"
+                + " for i in $(seq $((k*10)) $((k*10+9))); do mv s/b/f$i s/a/f$i; done;"
+                + " done ) & done;"
+                + " ( for r in $(seq 1 15); do mv t/x t/y && mv t/y t/x; done; mv t/x t/z ) & wait"
+                + " && echo changed >> s/a/f7 && mv s/a/f8 s/b/f8");
+        assertTrue(uploader.flush(Duration.ofSeconds(120)), () -> "still pending: " + uploader.status());
+
+        java.util.TreeMap<String, String> volume = new java.util.TreeMap<>();
+        try (var files = Files.walk(mnt)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                volume.put(PREFIX + "/" + mnt.relativize(f), Files.readString(f));
+            }
+        }
+        java.util.TreeMap<String, String> bucket = new java.util.TreeMap<>();
+        for (String key : s3.listKeys(BUCKET, PREFIX + "/")) {
+            if (!key.endsWith("/")) {
+                bucket.put(key, new String(s3.readObject(BUCKET, key), StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(50, volume.size());
+        assertEquals(volume, bucket);
+        assertTrue(volume.containsKey(PREFIX + "/t/z/deep/g3") && volume.containsKey(PREFIX + "/s/b/f8"), volume::toString);
+        assertEquals(List.of(), journal.pending());
+    }
+
+    @Test
     void attributesChangedByProgramsReachTheObjectsUserMetadata() throws Exception {
         sh("mkdir private && chmod 0750 private && echo s > private/key && chmod 0600 private/key"
                 + " && chown 1234:5678 private/key && touch -m -d @1700000000 private/key"
