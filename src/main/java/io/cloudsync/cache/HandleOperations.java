@@ -65,20 +65,24 @@ final class HandleOperations {
         FileChannel channel = readOnly
                 ? FileChannel.open(file, READ, NOFOLLOW_LINKS)
                 : FileChannel.open(file, READ, WRITE, NOFOLLOW_LINKS);
-        boolean placeholder;
-        try {
-            if (truncate) {
-                channel.truncate(0);
-                Placeholders.markComplete(file); // nothing of the bucket's bytes is wanted any more
+        // Under the file's content lock: an eviction either happened before (the handle sees the placeholder) or
+        // sees the handle and leaves the file alone.
+        synchronized (remoteContent.lockFor(rel)) {
+            boolean placeholder;
+            try {
+                if (truncate) {
+                    channel.truncate(0);
+                    Placeholders.markComplete(file); // nothing of the bucket's bytes is wanted any more
+                }
+                placeholder = Placeholders.remoteFile(file).isPresent();
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
             }
-            placeholder = Placeholders.remoteFile(file).isPresent();
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
+            long handle = register(channel, rel, options.contains(APPEND), truncate, false);
+            openFiles.get(handle).placeholder = placeholder;
+            return handle;
         }
-        long handle = register(channel, rel, options.contains(APPEND), truncate, false);
-        openFiles.get(handle).placeholder = placeholder;
-        return handle;
     }
 
     private long register(FileChannel channel, String rel, boolean append, boolean dirty, boolean created) {

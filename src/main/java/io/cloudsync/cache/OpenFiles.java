@@ -36,6 +36,16 @@ final class OpenFiles {
         return file;
     }
 
+    /** Whether {@code path} has an open handle now. */
+    boolean isOpen(String path) {
+        for (OpenFile file : byHandle.values()) {
+            if (file.path().equals(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The volume paths that have an open handle now. */
     java.util.Set<String> openPaths() {
         java.util.Set<String> paths = new java.util.HashSet<>();

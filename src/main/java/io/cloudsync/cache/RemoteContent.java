@@ -2,6 +2,7 @@ package io.cloudsync.cache;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -18,12 +19,24 @@ final class RemoteContent {
     static final long MAX_READ_AHEAD = 8L << 20;
     private static final int LOCK_STRIPES = 64;
 
+    /** Takes room in the cache for bytes about to be fetched (see {@link CacheSpace}). */
+    interface Room {
+        void reserve(long bytes) throws IOException;
+
+        /** The bytes reserved are in the file now (or were not needed). */
+        void done(long bytes);
+    }
+
     private final RemoteTree remote;
+    private final OpenFiles openFiles;
+    private final Room room;
     /** Fetches of one file are serialised (two readers of one range fetch it once); stripes bound the locks. */
     private final Object[] locks = new Object[LOCK_STRIPES];
 
-    RemoteContent(RemoteTree remote) {
+    RemoteContent(RemoteTree remote, OpenFiles openFiles, Room room) {
         this.remote = remote;
+        this.openFiles = openFiles;
+        this.room = room;
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new Object();
         }
@@ -41,6 +54,22 @@ final class RemoteContent {
 
     /** Makes [offset, offset + length) of the file local, fetching up to {@code readAhead} from the first gap. */
     Outcome ensureRange(Path file, String rel, FileChannel channel, long offset, long length, long readAhead)
+            throws IOException {
+        if (Placeholders.remoteFile(file).isEmpty()) {
+            return Outcome.COMPLETE;
+        }
+        // Room is taken before the file's lock (an eviction holds the room's lock and then takes file locks), for
+        // the most this fetch can bring; what it does not need is given back at the next measurement.
+        long reserved = Math.max(length, Math.max(readAhead, MIN_FETCH));
+        room.reserve(reserved);
+        try {
+            return fetchRange(file, rel, channel, offset, length, readAhead);
+        } finally {
+            room.done(reserved);
+        }
+    }
+
+    private Outcome fetchRange(Path file, String rel, FileChannel channel, long offset, long length, long readAhead)
             throws IOException {
         synchronized (lockFor(rel)) {
             Optional<Placeholders.RemoteFile> state = Placeholders.remoteFile(file);
@@ -65,6 +94,19 @@ final class RemoteContent {
 
     /** Fetches everything still missing, so the file can be changed locally. */
     void complete(Path file, String rel, FileChannel channel) throws IOException {
+        if (Placeholders.remoteFile(file).isEmpty()) {
+            return;
+        }
+        long reserved = channel.size();
+        room.reserve(reserved);
+        try {
+            completeLocked(file, rel, channel);
+        } finally {
+            room.done(reserved);
+        }
+    }
+
+    private void completeLocked(Path file, String rel, FileChannel channel) throws IOException {
         synchronized (lockFor(rel)) {
             Optional<Placeholders.RemoteFile> state = Placeholders.remoteFile(file);
             if (state.isEmpty()) {
@@ -98,7 +140,43 @@ final class RemoteContent {
         return false;
     }
 
-    private Object lockFor(String rel) {
+    /**
+     * Turns a clean file back into a placeholder of the version it equals in the bucket: its data goes, its name,
+     * size, attributes and version stay. Refused (false) if it is open, busy, no longer the same file (inode), or
+     * changed since it was found clean. Opening a file takes the same lock, so an open either sees the placeholder
+     * or keeps the file from being evicted.
+     */
+    boolean evict(Path file, String rel, Object inode, java.util.function.Predicate<String> busy) throws IOException {
+        synchronized (lockFor(rel)) {
+            if (openFiles.isOpen(rel) || busy.test(rel)) {
+                return false;
+            }
+            java.util.Map<String, Object> a;
+            try {
+                a = Files.readAttributes(file, "unix:ino,size,lastModifiedTime", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            } catch (java.nio.file.NoSuchFileException gone) {
+                return false;
+            }
+            long size = (Long) a.get("size");
+            java.time.Instant mtime = ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toInstant();
+            Optional<Placeholders.Synced> synced = Placeholders.synced(file);
+            if (!a.get("ino").equals(inode) || synced.isEmpty() || !synced.get().matches(size, mtime)) {
+                return false;
+            }
+            try (FileChannel channel = FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                channel.truncate(0);
+            }
+            try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                sparse.setLength(size); // a hole of the file's size: the bytes are fetched again when read
+            }
+            Placeholders.markRemote(file, synced.get().version(), rel);
+            NodeSetup.setTimes(file, null, mtime);
+            return true;
+        }
+    }
+
+    Object lockFor(String rel) {
         return locks[Math.floorMod(rel.hashCode(), LOCK_STRIPES)];
     }
 }

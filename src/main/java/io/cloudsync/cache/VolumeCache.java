@@ -52,6 +52,7 @@ public final class VolumeCache {
     private final TreeOperations tree;
     private final RemoteListing listing;
     private final RemoteContent remoteContent;
+    private final CacheSpace space;
 
     /** A cache with nothing remote: every directory is as the cache holds it. */
     public VolumeCache(Path dataDir, Journal journal, boolean readOnly) throws IOException {
@@ -69,13 +70,31 @@ public final class VolumeCache {
      */
     public VolumeCache(Path dataDir, Journal journal, boolean readOnly, RemoteTree remote,
                        java.time.Duration refreshInterval) throws IOException {
+        this(dataDir, journal, readOnly, remote, refreshInterval, Long.MAX_VALUE);
+    }
+
+    /** As above, with the file data in the cache bounded by {@code cacheMaxSize} bytes (see {@link CacheSpace}). */
+    public VolumeCache(Path dataDir, Journal journal, boolean readOnly, RemoteTree remote,
+                       java.time.Duration refreshInterval, long cacheMaxSize) throws IOException {
         Files.createDirectories(dataDir);
         this.paths = new CachePaths(dataDir);
         this.readOnly = readOnly;
         this.journal = journal;
         this.store = Files.getFileStore(paths.dataDir());
         this.headroom = new SpaceHeadroom(store);
-        this.remoteContent = new RemoteContent(remote);
+        this.remoteContent = new RemoteContent(remote, openFiles, new RemoteContent.Room() {
+            @Override
+            public void reserve(long bytes) throws IOException {
+                reserveRoom(bytes);
+            }
+
+            @Override
+            public void done(long bytes) {
+                roomUsed(bytes);
+            }
+        });
+        this.space = new CacheSpace(paths, cacheMaxSize, this::busyPaths, () -> !journal.pending().isEmpty(),
+                remoteContent);
         this.listing = new RemoteListing(paths, remote, refreshInterval, this::busyPaths);
         this.handles = new HandleOperations(paths, journal, openFiles, readOnly, remoteContent);
         this.tree = new TreeOperations(paths, journal, openFiles);
@@ -98,6 +117,7 @@ public final class VolumeCache {
         Path file = contentPath(relPath);
         if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             Placeholders.markSynced(file, version, size, mtime);
+            space.mayHaveRoom();
         }
     }
 
@@ -193,7 +213,9 @@ public final class VolumeCache {
             requireWritable();
         }
         parentsListed(path);
-        return handles.open(requireNotRoot(path), options);
+        String rel = requireNotRoot(path);
+        space.touched(rel);
+        return handles.open(rel, options);
     }
 
     /** Reads up to {@code dst.remaining()} bytes at {@code offset}; fewer only at the end of the file. */
@@ -201,11 +223,28 @@ public final class VolumeCache {
         return handles.read(handle, dst, offset);
     }
 
+    private void reserveRoom(long bytes) throws IOException {
+        space.reserve(bytes);
+    }
+
+    private void roomUsed(long bytes) {
+        space.done(bytes);
+    }
+
+    /** Evicts a clean file now (for tests); false if it is dirty, open or busy. */
+    boolean evict(String path) throws IOException {
+        return space.evictNow(CachePaths.relative(path));
+    }
+
     /** Writes all of {@code src} at {@code offset} (at the end for an append handle) and marks the handle dirty. */
     public int write(long handle, ByteBuffer src, long offset) throws IOException {
         requireWritable();
-        try (SpaceHeadroom.Reservation room = headroom.reserve(src.remaining())) {
+        int bytes = src.remaining();
+        space.reserve(bytes);
+        try (SpaceHeadroom.Reservation room = headroom.reserve(bytes)) {
             return handles.write(handle, src, offset);
+        } finally {
+            space.done(bytes);
         }
     }
 

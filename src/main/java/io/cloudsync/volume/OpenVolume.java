@@ -55,7 +55,7 @@ public final class OpenVolume implements AutoCloseable {
             VolumeCache cache = new VolumeCache(data, journal, options.readOnly(),
                     new BucketTree(store, options.prefix(), new BucketTree.ObjectDefaults(options.defaults().uid(),
                             options.defaults().gid(), options.defaults().fileMode(), options.defaults().dirMode())),
-                    options.refreshInterval());
+                    options.refreshInterval(), options.cacheMaxSize());
             UploadSource source = new UploadSource() {
                 @Override
                 public Path contentPath(String relativePath) {

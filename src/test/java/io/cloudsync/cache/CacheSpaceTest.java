@@ -1,0 +1,108 @@
+package io.cloudsync.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cloudsync.journal.Journal;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading more than cache-max-size from the bucket: clean data is evicted least recently used, names stay. */
+class CacheSpaceTest {
+
+    private static final long BOUND = 1 << 20;
+    private static final int FILES = 8;
+    private static final int SIZE = 300 * 1024;
+
+    @TempDir
+    Path tmp;
+    Journal journal;
+    FakeRemoteTree remote;
+    VolumeCache cache;
+    byte[][] contents = new byte[FILES][];
+
+    @BeforeEach
+    void open() throws IOException {
+        journal = Journal.open(tmp.resolve("journal"));
+        remote = new FakeRemoteTree();
+        for (int i = 0; i < FILES; i++) {
+            contents[i] = new byte[SIZE];
+            new Random(i).nextBytes(contents[i]);
+            remote.file("f" + i, contents[i], 0644, 0, 0, Instant.parse("2024-05-06T07:08:09Z"));
+        }
+        Path data = tmp.resolve("data");
+        VolumeCache.markRootUnlisted(data);
+        cache = new VolumeCache(data, journal, false, remote, Duration.ZERO, BOUND);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        cache.closeOpenFiles();
+        journal.close();
+    }
+
+    private byte[] readAll(String path) throws IOException {
+        long h = cache.open(path, Set.of(StandardOpenOption.READ));
+        try {
+            ByteBuffer buf = ByteBuffer.allocate(SIZE);
+            while (buf.hasRemaining() && cache.read(h, buf, buf.position()) > 0) {
+                // read on
+            }
+            return buf.array();
+        } finally {
+            cache.release(h);
+        }
+    }
+
+    private long dataHeld() throws IOException {
+        long total = 0;
+        try (Stream<Path> files = Files.walk(tmp.resolve("data"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                var remoteState = Placeholders.remoteFile(f);
+                total += remoteState.isPresent()
+                        ? remoteState.get().present().ranges().stream().mapToLong(r -> r[1] - r[0]).sum()
+                        : Files.size(f);
+            }
+        }
+        return total;
+    }
+
+    @Test
+    void readingTwiceTheBoundKeepsTheCacheUnderItAndEveryByteRight() throws IOException {
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < FILES; i++) {
+                assertArrayEquals(contents[i], readAll("/f" + i), "f" + i + " in round " + round);
+                assertTrue(dataHeld() <= BOUND, "the cache holds " + dataHeld() + " bytes, more than " + BOUND);
+            }
+        }
+        assertEquals(FILES, cache.list("/").size(), "evicted files keep their names");
+        assertEquals(SIZE, cache.attributes("/f0").size(), "and their sizes");
+        assertEquals(Instant.parse("2024-05-06T07:08:09Z"), cache.attributes("/f0").modifiedTime(), "and their mtimes");
+    }
+
+    @Test
+    void aFileChangedLocallyIsNeverEvicted() throws IOException {
+        long h = cache.open("/f1", Set.of(StandardOpenOption.WRITE));
+        cache.write(h, ByteBuffer.wrap(new byte[] {42}), 0);
+        cache.release(h);
+        assertFalse(cache.evict("/f1"), "dirty: its change waits in the journal");
+        readAll("/f2");
+        assertTrue(cache.evict("/f2"), "clean: it equals its version in the bucket");
+        assertArrayEquals(contents[2], readAll("/f2"), "fetched again after eviction");
+        assertEquals(42, Files.readAllBytes(tmp.resolve("data/f1"))[0]);
+    }
+}
