@@ -191,7 +191,7 @@ final class RemoteListing {
         listedAt.keySet().removeIf(d -> CachePaths.isAtOrBelow(d, dir));
     }
 
-    private void materialize(Path parent, String parentRel, RemoteEntry e) throws IOException {
+    void materialize(Path parent, String parentRel, RemoteEntry e) throws IOException {
         if (!isUsableName(e.name())) {
             LOG.warning(() -> "bucket entry '" + e.name() + "' under '" + parentRel
                     + "' cannot be a file name here; it is left out of the volume");

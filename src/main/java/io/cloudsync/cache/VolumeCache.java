@@ -121,6 +121,53 @@ public final class VolumeCache {
         }
     }
 
+    /** The object of {@code relPath} was copied to its name by a rename: it equals {@code version} now, if it did. */
+    public void versionMoved(String relPath, String version) throws IOException {
+        Path file = contentPath(relPath);
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            java.util.Optional<Placeholders.Synced> synced = Placeholders.synced(file);
+            if (synced.isPresent()) {
+                long nanos = synced.get().mtimeNanos();
+                Placeholders.markSynced(file, version, synced.get().size(), Instant.ofEpochSecond(
+                        Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)));
+            }
+        }
+    }
+
+    /** The bucket version {@code relPath} was listed or last uploaded as, if known (see {@link Placeholders}). */
+    public java.util.Optional<String> syncedVersion(String relPath) throws IOException {
+        Path file = contentPath(relPath);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return java.util.Optional.empty();
+        }
+        return Placeholders.synced(file).map(Placeholders.Synced::version);
+    }
+
+    /**
+     * After a conflict was resolved in the bucket: the local file moves to {@code conflictPath}, where it equals
+     * the object just uploaded ({@code version}, its state of {@code size} and {@code mtime}); open handles go
+     * with it. {@code relPath} becomes a placeholder of {@code otherVersion}, the other tool's version. Nothing is
+     * journaled: the bucket already looks like this.
+     */
+    public void keepConflict(String relPath, String conflictPath, String version, long size, Instant mtime,
+                             RemoteEntry otherVersion) throws IOException {
+        String rel = CachePaths.relative(relPath);
+        String conflictRel = CachePaths.relative(conflictPath);
+        synchronized (remoteContent.lockFor(rel)) {
+            Path file = paths.file(rel);
+            Path conflict = paths.file(conflictRel);
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return; // removed meanwhile: a newer record says what becomes of the name
+            }
+            Files.move(file, conflict, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            openFiles.moved(rel, conflictRel, p -> false);
+            Placeholders.markSynced(conflict, version, size, mtime);
+            int slash = rel.lastIndexOf('/');
+            String parentRel = slash < 0 ? "" : rel.substring(0, slash);
+            listing.materialize(paths.file(parentRel), parentRel, otherVersion);
+        }
+    }
+
     /**
      * Makes {@code relPath} complete in the cache if it is a placeholder, for the uploader: an upload must never
      * read the holes of a placeholder as content.

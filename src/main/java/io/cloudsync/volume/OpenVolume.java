@@ -56,23 +56,7 @@ public final class OpenVolume implements AutoCloseable {
                     new BucketTree(store, options.prefix(), new BucketTree.ObjectDefaults(options.defaults().uid(),
                             options.defaults().gid(), options.defaults().fileMode(), options.defaults().dirMode())),
                     options.refreshInterval(), options.cacheMaxSize());
-            UploadSource source = new UploadSource() {
-                @Override
-                public Path contentPath(String relativePath) {
-                    return cache.contentPath(relativePath);
-                }
-
-                @Override
-                public void completeForUpload(String relativePath) throws IOException {
-                    cache.completeForUpload(relativePath);
-                }
-
-                @Override
-                public void recordUploaded(String relativePath, String version, long size, java.time.Instant mtime)
-                        throws IOException {
-                    cache.recordUploaded(relativePath, version, size, mtime);
-                }
-            };
+            UploadSource source = new CacheUploadSource(cache);
             Uploader uploader = new Uploader(name, journal, store, options.prefix(), source,
                     options.writebackDelay(), UPLOAD_CONCURRENCY);
             uploader.start();

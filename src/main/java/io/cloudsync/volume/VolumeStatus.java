@@ -33,6 +33,10 @@ final class VolumeStatus {
         s.put("last-error", u.lastError() == null ? "" : u.lastError());
         s.put("last-upload", u.lastUpload() == null ? "" : u.lastUpload().toString());
         s.put("uploads-completed", u.completed());
+        if (u.conflicts() > 0) {
+            s.put("conflicts", u.conflicts());
+            s.put("last-conflict", u.lastConflict());
+        }
         List<String> problems = v.journal().problems();
         if (!problems.isEmpty()) {
             s.put("journal-problems", String.join("; ", problems));

@@ -1,5 +1,7 @@
 package io.cloudsync.writeback;
 
+import io.cloudsync.cache.NodeType;
+import io.cloudsync.cache.RemoteEntry;
 import io.cloudsync.journal.Mutation;
 import io.cloudsync.store.ObjectInfo;
 import io.cloudsync.store.ObjectStore;
@@ -27,11 +29,13 @@ final class StoreWriter {
     private final ObjectStore store;
     private final WritebackQueue keys;
     private final UploadSource source;
+    private final java.util.function.Consumer<String> conflicts;
 
-    StoreWriter(ObjectStore store, WritebackQueue keys, UploadSource source) {
+    StoreWriter(ObjectStore store, WritebackQueue keys, UploadSource source, java.util.function.Consumer<String> conflicts) {
         this.store = store;
         this.keys = keys;
         this.source = source;
+        this.conflicts = conflicts;
     }
 
     /**
@@ -41,11 +45,11 @@ final class StoreWriter {
      * record; once {@code missingIsFinal} (it did not come), the object is deleted, so the store never keeps a name
      * the volume no longer has.
      */
-    void apply(String key, Mutation mutation, BooleanSupplier cancelled, boolean missingIsFinal)
+    void apply(String key, Mutation mutation, boolean newName, BooleanSupplier cancelled, boolean missingIsFinal)
             throws StoreException, IOException, ChangedDuringUpload, LocalNodeMissing {
         switch (mutation) {
-            case Mutation.FileCreated c -> upload(key, c.path(), cancelled, missingIsFinal);
-            case Mutation.FileChanged c -> upload(key, c.path(), cancelled, missingIsFinal);
+            case Mutation.FileCreated c -> upload(key, c.path(), newName, cancelled, missingIsFinal);
+            case Mutation.FileChanged c -> upload(key, c.path(), false, cancelled, missingIsFinal);
             case Mutation.FileRemoved r -> store.delete(key);
             case Mutation.DirCreated d -> writeMarker(key, d.path(), missingIsFinal);
             case Mutation.DirChanged d -> writeMarker(key, d.path(), missingIsFinal);
@@ -54,7 +58,7 @@ final class StoreWriter {
         }
     }
 
-    private void upload(String key, String path, BooleanSupplier cancelled, boolean missingIsFinal)
+    private void upload(String key, String path, boolean created, BooleanSupplier cancelled, boolean missingIsFinal)
             throws StoreException, IOException, ChangedDuringUpload, LocalNodeMissing {
         Optional<Path> file = source.regularFile(path);
         if (file.isEmpty()) {
@@ -74,11 +78,61 @@ final class StoreWriter {
         }
         source.completeForUpload(path);
         FileVersion before = FileVersion.of(file.get());
-        ObjectInfo uploaded = store.putFile(key, file.get(), PosixMetadata.of(file.get()).toUserMetadata(), cancelled);
+        PosixMetadata attributes = PosixMetadata.of(file.get());
+        Optional<ObjectInfo> other = changedByAnother(key, path, created, before);
+        if (other.isPresent()) {
+            keepBeside(path, file.get(), before, attributes, other.get(), cancelled);
+            return;
+        }
+        ObjectInfo uploaded = store.putFile(key, file.get(), attributes.toUserMetadata(), cancelled);
         if (!before.equals(FileVersion.of(file.get()))) {
             throw new ChangedDuringUpload(path);
         }
         source.recordUploaded(path, uploaded.etag(), before.size(), before.modifiedTime());
+    }
+
+    /**
+     * The object another tool put at the file's name since the volume last saw it, if any: an upload would silently
+     * overwrite it. For a changed file that is an object whose ETag is not the version the file was listed or
+     * uploaded as; for a created file, any object at all. An object that carries this very file's size and mtime
+     * is this volume's own upload (its record was lost in a crash), not another's. A changed file with no known
+     * version (written before versions were kept) is taken as the volume's own.
+     */
+    private Optional<ObjectInfo> changedByAnother(String key, String path, boolean created, FileVersion local)
+            throws StoreException, IOException {
+        Optional<String> seen = source.syncedVersion(path);
+        if (!created && seen.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ObjectInfo> remote = store.stat(key);
+        if (remote.isEmpty() || (seen.isPresent() && seen.get().equals(remote.get().etag()))) {
+            return Optional.empty();
+        }
+        boolean ours = remote.get().size() == local.size()
+                && PosixMetadata.formatTime(local.modifiedTime()).equals(remote.get().userMetadata().get(PosixMetadata.MTIME));
+        return ours ? Optional.empty() : remote;
+    }
+
+    /**
+     * A conflict: the local version goes up under a conflict name beside the other tool's object, which keeps the
+     * name; then the volume shows the same (the local file moves to the conflict name, the name becomes a
+     * placeholder of the other version). Nothing is overwritten, on either side.
+     */
+    private void keepBeside(String path, Path file, FileVersion before, PosixMetadata attributes, ObjectInfo other,
+                            BooleanSupplier cancelled) throws StoreException, IOException, ChangedDuringUpload {
+        String conflictPath = ConflictNames.beside(path, java.time.Instant.now());
+        ObjectInfo kept = store.putFile(keys.key(conflictPath), file, attributes.toUserMetadata(), cancelled);
+        if (!before.equals(FileVersion.of(file))) {
+            throw new ChangedDuringUpload(path);
+        }
+        PosixMetadata.Parsed theirs = PosixMetadata.parse(other.userMetadata());
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        RemoteEntry otherVersion = new RemoteEntry(name, NodeType.FILE, other.size(), other.etag(),
+                theirs.mode().orElse(attributes.mode()) & 07777, theirs.uid().orElse(attributes.uid()),
+                theirs.gid().orElse(attributes.gid()), theirs.mtime().orElse(other.lastModified()), null);
+        source.keepConflict(path, conflictPath, kept.etag(), before.size(), before.modifiedTime(), otherVersion);
+        conflicts.accept(path + " was changed in the bucket by another tool and in the volume; the bucket's version"
+                + " keeps the name, the volume's is kept as " + conflictPath);
     }
 
     /**
@@ -117,13 +171,14 @@ final class StoreWriter {
         String from = keys.key(rename.path());
         String to = keys.key(rename.target());
         if (!rename.directory()) {
-            copyIfPresent(from, to);
+            copyIfPresent(from, to, rename.target());
             store.delete(from);
             return;
         }
         List<String> moved = new ArrayList<>();
         for (ObjectInfo object : store.list(from + "/")) {
-            copyIfPresent(object.key(), to + object.key().substring(from.length()));
+            String suffix = object.key().substring(from.length());
+            copyIfPresent(object.key(), to + suffix, rename.target() + suffix);
             moved.add(object.key());
         }
         for (String key : moved) {
@@ -131,9 +186,22 @@ final class StoreWriter {
         }
     }
 
-    private void copyIfPresent(String sourceKey, String targetKey) throws StoreException {
+    /**
+     * A copy gets an ETag of its own when the source was a multipart upload; the file at {@code targetPath} then
+     * knows the new one as the version it equals, or its next upload would take the copy for another tool's.
+     */
+    private void copyIfPresent(String sourceKey, String targetKey, String targetPath) throws StoreException {
         try {
-            store.copy(sourceKey, targetKey);
+            ObjectInfo copy = store.copy(sourceKey, targetKey);
+            if (!targetPath.endsWith("/")) {
+                try {
+                    source.versionMoved(targetPath, copy.etag());
+                } catch (IOException e) {
+                    // Only a later upload of that file may then be taken for a conflict and kept twice; say so.
+                    java.util.logging.Logger.getLogger(StoreWriter.class.getName()).warning(
+                            () -> "cannot note the new version of " + targetPath + ": " + e);
+                }
+            }
         } catch (StoreException.NotFound absent) {
             // not in the store (never uploaded, or moved by an earlier attempt of this rename): nothing to copy
         }

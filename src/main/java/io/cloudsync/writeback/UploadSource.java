@@ -30,6 +30,24 @@ public interface UploadSource {
     default void completeForUpload(String relativePath) throws IOException {
     }
 
+    /** The version of the bucket the file was listed or last uploaded as, if it is known. */
+    default java.util.Optional<String> syncedVersion(String relativePath) throws IOException {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * A conflict was resolved in the bucket: the local file (its state of {@code size} and {@code mtime}) is now
+     * object {@code conflictPath} of {@code version}, and {@code otherVersion} holds its old name. The volume is to
+     * show the same.
+     */
+    default void keepConflict(String relativePath, String conflictPath, String version, long size,
+                              java.time.Instant mtime, io.cloudsync.cache.RemoteEntry otherVersion) throws IOException {
+    }
+
+    /** A rename moved the file's object, which is now {@code version} (the same bytes under a new ETag, maybe). */
+    default void versionMoved(String relativePath, String version) throws IOException {
+    }
+
     /** The file's state of {@code size} and {@code mtime} is now {@code version} in the bucket. */
     default void recordUploaded(String relativePath, String version, long size, java.time.Instant mtime)
             throws IOException {

@@ -11,7 +11,9 @@ import java.time.Instant;
  * @param lastError        the last upload failure, or null
  * @param lastUpload       when the last upload completed, or null
  * @param completed        uploads and deletes completed since the plugin started
+ * @param conflicts        files changed both here and by another tool since the plugin started (each kept twice)
+ * @param lastConflict     what the last conflict was and where the local version went, or null
  */
 public record UploadStatus(long pendingFiles, long pendingBytes, long oldestPendingAge, String lastError,
-                           Instant lastUpload, long completed) {
+                           Instant lastUpload, long completed, long conflicts, String lastConflict) {
 }

@@ -64,6 +64,8 @@ public final class Uploader implements AutoCloseable {
     private String lastError;
     private Instant lastUpload;
     private long completed;
+    private long conflicts;
+    private String lastConflict;
 
     /**
      * @param prefix key prefix of the volume in the bucket, without trailing '/' (empty for the bucket root)
@@ -74,7 +76,7 @@ public final class Uploader implements AutoCloseable {
         this.journal = journal;
         this.source = source;
         this.queue = new WritebackQueue(prefix, journal::isApplied);
-        this.writer = new StoreWriter(store, queue, source);
+        this.writer = new StoreWriter(store, queue, source, this::conflictKept);
         this.delayNanos = delay.toNanos();
         for (int i = 0; i < concurrency; i++) {
             workers.add(Thread.ofPlatform().daemon().name("upload-" + volume + "-" + i).unstarted(this::work));
@@ -160,7 +162,7 @@ public final class Uploader implements AutoCloseable {
         PendingChange change = job.change();
         try {
             if (!job.skipRemote()) {
-                writer.apply(change.key, job.mutation(), () -> change.cancelRequested,
+                writer.apply(change.key, job.mutation(), job.newName(), () -> change.cancelRequested,
                         change.missingNodeWaits >= MISSING_NODE_WAITS);
             }
             for (long seq : job.seqs()) {
@@ -353,6 +355,17 @@ public final class Uploader implements AutoCloseable {
         }
     }
 
+    private void conflictKept(String what) {
+        LOG.warning(() -> "volume " + volume + ": conflict: " + what);
+        lock.lock();
+        try {
+            conflicts++;
+            lastConflict = Instant.now() + " " + what;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public UploadStatus status() {
         List<String> files = new ArrayList<>();
         long oldest;
@@ -360,8 +373,12 @@ public final class Uploader implements AutoCloseable {
         String error;
         Instant last;
         long done;
+        long conflictCount;
+        String conflict;
         lock.lock();
         try {
+            conflictCount = conflicts;
+            conflict = lastConflict;
             count = queue.size();
             oldest = queue.oldestChangeMillis();
             queue.forEachPendingFile(files::add);
@@ -383,7 +400,7 @@ public final class Uploader implements AutoCloseable {
             }
         }
         long age = count == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
-        return new UploadStatus(count, bytes, age, error, last, done);
+        return new UploadStatus(count, bytes, age, error, last, done, conflictCount, conflict);
     }
 
     /** Stops the workers; running uploads finish or are abandoned and redone at the next start. */

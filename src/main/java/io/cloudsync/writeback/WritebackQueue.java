@@ -26,8 +26,13 @@ import java.util.function.LongPredicate;
  */
 final class WritebackQueue {
 
-    /** A job taken from the queue: either one key's newest state, or one rename. */
-    record Job(PendingChange change, RenameBarrier barrier, Mutation mutation, List<Long> seqs, boolean skipRemote) {
+    /**
+     * A job taken from the queue: either one key's newest state, or one rename.
+     *
+     * @param newName the change began with a creation and no object of this volume can be at its name
+     */
+    record Job(PendingChange change, RenameBarrier barrier, Mutation mutation, List<Long> seqs, boolean skipRemote,
+               boolean newName) {
     }
 
     private final String prefix;
@@ -101,19 +106,20 @@ final class WritebackQueue {
         PendingChange first = firstRunnableChange();
         if (first != null && first.dueAtNanos <= nowNanos && (barrier == null || first.dueAtNanos <= barrier.dueAtNanos)) {
             waiting.remove(first);
-            boolean skipRemote = first.neverInStore() && !first.wantsContent();
+            boolean newName = first.neverInStore();
+            boolean skipRemote = newName && !first.wantsContent();
             first.inFlight = true;
             first.mayBeInStore |= !skipRemote;
             first.cancelRequested = false;
             first.runningSeqs = first.seqs();
-            return new Job(first, null, first.newest(), first.runningSeqs, skipRemote);
+            return new Job(first, null, first.newest(), first.runningSeqs, skipRemote, newName);
         }
         if (barrier == null) {
             return null;
         }
         start(barrier);
         return new Job(null, barrier, barrier.rename, List.of(barrier.seq),
-                barrier.sourceNeverInStore || barrier.alreadyApplied);
+                barrier.sourceNeverInStore || barrier.alreadyApplied, false);
     }
 
     /**

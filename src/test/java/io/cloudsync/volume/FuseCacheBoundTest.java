@@ -59,23 +59,7 @@ class FuseCacheBoundTest {
         VolumeCache cache = new VolumeCache(data, journal, false,
                 new BucketTree(s3.store(BUCKET), PREFIX, new BucketTree.ObjectDefaults(0, 0, 0644, 0755)),
                 Duration.ZERO, BOUND);
-        UploadSource source = new UploadSource() {
-            @Override
-            public Path contentPath(String relativePath) {
-                return cache.contentPath(relativePath);
-            }
-
-            @Override
-            public void completeForUpload(String relativePath) throws IOException {
-                cache.completeForUpload(relativePath);
-            }
-
-            @Override
-            public void recordUploaded(String relativePath, String version, long size, java.time.Instant mtime)
-                    throws IOException {
-                cache.recordUploaded(relativePath, version, size, mtime);
-            }
-        };
+        UploadSource source = new CacheUploadSource(cache);
         uploader = new Uploader("bounded", journal, s3.store(BUCKET), PREFIX, source, Duration.ofMillis(100), 2);
         uploader.start();
         mnt = tmp.resolve("mnt");

@@ -67,17 +67,7 @@ class FuseRemoteDataTest {
         VolumeCache.markRootUnlisted(data);
         VolumeCache cache = new VolumeCache(data, journal, false,
                 new BucketTree(s3.store(BUCKET), PREFIX, new BucketTree.ObjectDefaults(0, 0, 0644, 0755)), REFRESH);
-        UploadSource source = new UploadSource() {
-            @Override
-            public Path contentPath(String relativePath) {
-                return cache.contentPath(relativePath);
-            }
-
-            @Override
-            public void completeForUpload(String relativePath) throws IOException {
-                cache.completeForUpload(relativePath);
-            }
-        };
+        UploadSource source = new CacheUploadSource(cache);
         uploader = new Uploader("remote", journal, s3.store(BUCKET), PREFIX, source, Duration.ofMillis(100), 2);
         uploader.start();
         mnt = tmp.resolve("mnt");
@@ -156,6 +146,26 @@ class FuseRemoteDataTest {
                     assertEquals("", sh("ls nested/deep"));
                 });
         assertEquals(List.of(), journal.pending(), "what another tool did is not uploaded back");
+    }
+
+    @Test
+    void aFileChangedHereAndByAnotherToolKeepsBothVersions() throws Exception {
+        assertEquals("hello\n", sh("cat readme.txt"));
+        s3.putObject(BUCKET, PREFIX + "/readme.txt", "theirs\n".getBytes(StandardCharsets.UTF_8), Map.of());
+        sh("echo ours >> readme.txt");
+        assertTrue(uploader.flush(Duration.ofSeconds(60)), () -> "still pending: " + uploader.status());
+
+        assertEquals("theirs\n", new String(s3.readObject(BUCKET, PREFIX + "/readme.txt"), StandardCharsets.UTF_8),
+                "the other tool's version keeps its name");
+        List<String> conflicts = s3.listKeys(BUCKET, PREFIX + "/").stream().filter(k -> k.contains(".conflict-")).toList();
+        assertEquals(1, conflicts.size(), conflicts::toString);
+        assertTrue(conflicts.get(0).matches(PREFIX + "/readme\\.conflict-\\d{8}-\\d{6}\\.txt"), conflicts::toString);
+        assertEquals("hello\nours\n", new String(s3.readObject(BUCKET, conflicts.get(0)), StandardCharsets.UTF_8),
+                "our version is kept beside theirs");
+        String local = conflicts.get(0).substring(PREFIX.length() + 1);
+        assertEquals("hello\nours\n", sh("cat " + local), "the volume shows our version under the conflict name");
+        assertEquals(1, uploader.status().conflicts());
+        assertTrue(uploader.status().lastConflict().contains(".conflict-"), uploader.status().lastConflict());
     }
 
     private static String sha256(byte[] bytes) throws Exception {

@@ -51,7 +51,7 @@ class FuseUploadEndToEndTest {
         s3.createBucket(BUCKET);
         journal = Journal.open(tmp.resolve("journal"));
         VolumeCache cache = new VolumeCache(tmp.resolve("data"), journal, false);
-        UploadSource source = cache::contentPath;
+        UploadSource source = new CacheUploadSource(cache);
         uploader = new Uploader("e2e", journal, s3.store(BUCKET), PREFIX, source, Duration.ofMillis(200), 2);
         uploader.start();
         mnt = tmp.resolve("mnt");

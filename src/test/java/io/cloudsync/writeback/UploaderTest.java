@@ -287,6 +287,33 @@ class UploaderTest {
     }
 
     @Test
+    void aNewFileWhoseNameAnotherToolTookMeanwhileIsKeptBesideTheirs() throws Exception {
+        bucket.putBytes("pre/taken.txt", "theirs".getBytes(StandardCharsets.UTF_8), Map.of());
+        start(Duration.ZERO);
+        Files.writeString(data.resolve("taken.txt"), "ours");
+        journal.record(new Mutation.FileCreated("taken.txt"));
+        assertTrue(uploader.flush(Duration.ofSeconds(10)));
+        assertEquals("theirs", object("pre/taken.txt"), "nothing is overwritten");
+        String kept = bucket.keys().stream().filter(k -> k.startsWith("pre/taken.conflict-")).findFirst()
+                .orElseThrow(() -> new AssertionError("no conflict copy: " + bucket.keys()));
+        assertTrue(kept.matches("pre/taken\\.conflict-\\d{8}-\\d{6}\\.txt"), kept);
+        assertEquals("ours", object(kept));
+        assertEquals(1, uploader.status().conflicts());
+    }
+
+    @Test
+    void aNewFileOverItsOwnEarlierUploadIsNoConflict() throws Exception {
+        start(Duration.ZERO);
+        write("mine.txt", "v1");
+        assertTrue(uploader.flush(Duration.ofSeconds(10)));
+        // A crash lost the record that the upload was done: the file is journaled as created once more.
+        journal.record(new Mutation.FileCreated("mine.txt"));
+        assertTrue(uploader.flush(Duration.ofSeconds(10)));
+        assertEquals(0, uploader.status().conflicts(), uploader.status().toString());
+        assertEquals("v1", object("pre/mine.txt"));
+    }
+
+    @Test
     void pendingChangesAreUploadedAfterARestart() throws Exception {
         start(Duration.ofHours(1));
         write("survivor.txt", "kept");
