@@ -49,7 +49,7 @@ final class HandleOperations {
         Path file = paths.file(rel);
         FileChannel channel = FileChannel.open(file, CREATE_NEW, READ, WRITE, NOFOLLOW_LINKS);
         try {
-            NodeSetup.applyModeAndOwner(file, mode, owner);
+            NodeSetup.applyModeAndOwner(file, mode, NodeSetup.inParent(file.getParent(), owner));
         } catch (IOException | RuntimeException e) {
             channel.close();
             NodeSetup.deleteAfterFailure(file, e);

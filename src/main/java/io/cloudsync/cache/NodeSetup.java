@@ -23,6 +23,27 @@ final class NodeSetup {
         }
     }
 
+    /**
+     * The owner a new node in {@code parent} gets, as a local filesystem gives it: in a set-gid directory, the
+     * directory's group instead of the creator's (the kernel leaves this to FUSE filesystems).
+     */
+    static Owner inParent(Path parent, Owner creator) throws IOException {
+        if (creator == null) {
+            return null;
+        }
+        int mode = (Integer) Files.getAttribute(parent, "unix:mode", NOFOLLOW_LINKS);
+        if ((mode & 02000) == 0) {
+            return creator;
+        }
+        return new Owner(creator.uid(), (Integer) Files.getAttribute(parent, "unix:gid", NOFOLLOW_LINKS));
+    }
+
+    /** A directory made in a set-gid directory is set-gid too, as on a local filesystem. */
+    static int directoryMode(Path parent, int mode) throws IOException {
+        int parentMode = (Integer) Files.getAttribute(parent, "unix:mode", NOFOLLOW_LINKS);
+        return (parentMode & 02000) != 0 ? mode | 02000 : mode;
+    }
+
     static void setOwner(Path file, Owner owner) throws IOException {
         Files.setAttribute(file, "unix:uid", owner.uid(), NOFOLLOW_LINKS);
         Files.setAttribute(file, "unix:gid", owner.gid(), NOFOLLOW_LINKS);

@@ -61,7 +61,8 @@ final class TreeOperations {
         Path dir = paths.file(rel);
         Files.createDirectory(dir);
         try {
-            NodeSetup.applyModeAndOwner(dir, mode, owner);
+            NodeSetup.applyModeAndOwner(dir, NodeSetup.directoryMode(dir.getParent(), mode),
+                    NodeSetup.inParent(dir.getParent(), owner));
         } catch (IOException | RuntimeException e) {
             NodeSetup.deleteAfterFailure(dir, e);
             throw e;
@@ -161,7 +162,7 @@ final class TreeOperations {
         Files.createSymbolicLink(link, Path.of(target));
         if (owner != null) {
             try {
-                NodeSetup.setOwner(link, owner);
+                NodeSetup.setOwner(link, NodeSetup.inParent(link.getParent(), owner));
             } catch (IOException | RuntimeException e) {
                 NodeSetup.deleteAfterFailure(link, e);
                 throw e;

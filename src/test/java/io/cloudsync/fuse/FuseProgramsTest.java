@@ -224,6 +224,31 @@ class FuseProgramsTest {
     }
 
     @Test
+    void aSetGidDirectoryGivesItsGroupToWhatIsMadeInItAndStickyProtectsOthersFiles() throws IOException {
+        v.sh("mkdir team && chown 0:4242 team && chmod 2777 team");
+        v.run("setpriv", "--reuid=1000", "--regid=1000", "--clear-groups", "sh", "-c",
+                "echo x > team/f && mkdir team/sub && ln -s f team/l");
+        assertEquals("1000:4242 1000:4242 1000:4242", v.sh("stat -c '%u:%g' team/f team/sub && stat -c '%u:%g' team/l")
+                .strip().replace('\n', ' '));
+        assertEquals("2", v.sh("stat -c '%a' team/sub").strip().substring(0, 1), "a subdirectory is set-gid too");
+
+        v.sh("mkdir tmp && chmod 1777 tmp");
+        v.run("setpriv", "--reuid=1000", "--regid=1000", "--clear-groups", "sh", "-c", "echo mine > tmp/mine");
+        MountedVolume.Result other = v.tryRun("setpriv", "--reuid=1001", "--regid=1001", "--clear-groups",
+                "rm", "-f", "tmp/mine");
+        assertNotEquals(0, other.exitCode(), "the sticky bit keeps another user from removing the file");
+        assertTrue(other.output().contains("Operation not permitted"), other.output());
+    }
+
+    @Test
+    void inodeNumbersStayAcrossARename() throws IOException {
+        v.sh("echo a > a.txt && mkdir d");
+        String before = v.sh("stat -c %i a.txt d").strip();
+        v.sh("mv a.txt b.txt && mv d e");
+        assertEquals(before, v.sh("stat -c %i b.txt e").strip());
+    }
+
+    @Test
     void aNonRootCallerOwnsWhatItCreatesAndTheKernelChecksModeBits() throws IOException {
         v.run("mkdir", "shared");
         v.run("chmod", "0777", "shared");
