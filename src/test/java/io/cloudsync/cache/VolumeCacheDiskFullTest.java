@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import io.cloudsync.testsupport.SmallTmpfs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -28,17 +29,18 @@ class VolumeCacheDiskFullTest {
 
     @TempDir
     Path tmp;
+    private SmallTmpfs tmpfs;
     private Path disk;
 
     @BeforeEach
     void mountSmallDisk() throws Exception {
-        disk = Files.createDirectories(tmp.resolve("disk"));
-        run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", disk.toString());
+        tmpfs = SmallTmpfs.mount(tmp.resolve("disk"), "16m");
+        disk = tmpfs.dir();
     }
 
     @AfterEach
     void unmount() throws Exception {
-        run("umount", disk.toString());
+        tmpfs.close();
     }
 
     @Test
@@ -104,13 +106,6 @@ class VolumeCacheDiskFullTest {
             }
             long free = Files.getFileStore(disk).getUsableSpace();
             assertTrue(free >= (4L << 20), "parallel writes ate into the headroom: " + free + " bytes left");
-        }
-    }
-
-    private static void run(String... argv) throws Exception {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", argv) + " failed: " + new String(p.getInputStream().readAllBytes()));
         }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import io.cloudsync.testsupport.SmallTmpfs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -25,17 +26,18 @@ class JournalDiskFullTest {
 
     @TempDir
     Path tmp;
+    private SmallTmpfs tmpfs;
     private Path disk;
 
     @BeforeEach
     void mountSmallDisk() throws Exception {
-        disk = Files.createDirectories(tmp.resolve("disk"));
-        run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", disk.toString());
+        tmpfs = SmallTmpfs.mount(tmp.resolve("disk"), "64k");
+        disk = tmpfs.dir();
     }
 
     @AfterEach
     void unmount() throws Exception {
-        run("umount", disk.toString());
+        tmpfs.close();
     }
 
     @Test
@@ -54,7 +56,7 @@ class JournalDiskFullTest {
             assertTrue(accepted.size() > 10, "the disk filled too soon to prove anything: " + accepted.size());
             j.sync();
 
-            run("mount", "-o", "remount,size=4m", disk.toString());
+            tmpfs.resize("4m");
             j.record(new Mutation.FileChanged("after.txt"));
             accepted.add("after.txt");
             j.sync();
@@ -65,13 +67,6 @@ class JournalDiskFullTest {
             // Compared as a count and a flag: the names are long, and a failure should still be readable.
             assertEquals(accepted.size(), replayed.size(), "records replayed");
             assertTrue(accepted.equals(replayed), "the replayed records differ from the accepted ones");
-        }
-    }
-
-    private static void run(String... argv) throws Exception {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", argv) + " failed: " + new String(p.getInputStream().readAllBytes()));
         }
     }
 }

@@ -3,12 +3,7 @@ package io.cloudsync.volume;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cloudsync.cache.VolumeCache;
-import io.cloudsync.fuse.FuseVolumeMount;
-import io.cloudsync.journal.Journal;
 import io.cloudsync.testsupport.S3ProxyServer;
-import io.cloudsync.writeback.BucketTree;
-import io.cloudsync.writeback.UploadSource;
 import io.cloudsync.writeback.Uploader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("fuse")
 class FuseCacheBoundTest {
 
-    private static final String BUCKET = "bounded";
+    private static final String BUCKET = BucketVolume.BUCKET;
     private static final String PREFIX = "vol";
     private static final long BOUND = 16L << 20;
     /** Directories take blocks du counts but the bound (file data) does not. */
@@ -42,55 +37,27 @@ class FuseCacheBoundTest {
 
     @TempDir
     Path tmp;
+    BucketVolume v;
     S3ProxyServer s3;
-    Journal journal;
     Uploader uploader;
-    FuseVolumeMount mount;
-    Path mnt;
     Path data;
 
     @BeforeEach
     void start() throws IOException {
-        s3 = S3ProxyServer.startNew(tmp.resolve("s3"));
-        s3.createBucket(BUCKET);
-        journal = Journal.open(tmp.resolve("journal"));
-        data = tmp.resolve("data");
-        VolumeCache.markRootUnlisted(data);
-        VolumeCache cache = new VolumeCache(data, journal, false,
-                new BucketTree(s3.store(BUCKET), PREFIX, new BucketTree.ObjectDefaults(0, 0, 0644, 0755)),
-                Duration.ZERO, BOUND);
-        UploadSource source = new CacheUploadSource(cache);
-        uploader = new Uploader("bounded", journal, s3.store(BUCKET), PREFIX, source, Duration.ofMillis(100), 2);
-        uploader.start();
-        mnt = tmp.resolve("mnt");
-        mount = FuseVolumeMount.mount(cache, mnt);
+        v = BucketVolume.start(tmp, BucketVolume.Settings.defaults(PREFIX).writebackDelay(Duration.ofMillis(100))
+                .cacheMaxSize(BOUND), s3 -> { });
+        s3 = v.s3;
+        uploader = v.uploader;
+        data = v.data;
     }
 
     @AfterEach
     void stop() throws IOException {
-        try {
-            if (mount != null) {
-                mount.close();
-            }
-        } finally {
-            if (uploader != null) {
-                uploader.close();
-            }
-            if (journal != null) {
-                journal.close();
-            }
-            if (s3 != null) {
-                s3.close();
-            }
-        }
+        v.close();
     }
 
     private String sh(String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("sh", "-c", script).directory(mnt.toFile()).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), script);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), () -> script + ": " + out);
-        return out;
+        return v.sh(script);
     }
 
     private long du() throws IOException, InterruptedException {

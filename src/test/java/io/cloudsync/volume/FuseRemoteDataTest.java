@@ -3,12 +3,8 @@ package io.cloudsync.volume;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cloudsync.cache.VolumeCache;
-import io.cloudsync.fuse.FuseVolumeMount;
 import io.cloudsync.journal.Journal;
 import io.cloudsync.testsupport.S3ProxyServer;
-import io.cloudsync.writeback.BucketTree;
-import io.cloudsync.writeback.UploadSource;
 import io.cloudsync.writeback.Uploader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +15,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -34,71 +29,46 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("fuse")
 class FuseRemoteDataTest {
 
-    private static final String BUCKET = "remote-data";
+    private static final String BUCKET = BucketVolume.BUCKET;
     private static final String PREFIX = "shared";
     private static final Duration REFRESH = Duration.ofSeconds(1);
 
     @TempDir
     Path tmp;
+    BucketVolume v;
     S3ProxyServer s3;
     Journal journal;
     Uploader uploader;
-    FuseVolumeMount mount;
-    Path mnt;
     byte[] big;
 
     @BeforeEach
     void start() throws IOException {
-        s3 = S3ProxyServer.startNew(tmp.resolve("s3"));
-        s3.createBucket(BUCKET);
         big = new byte[32 << 20];
         new Random(3).nextBytes(big);
-        s3.putObject(BUCKET, PREFIX + "/readme.txt", "hello\n".getBytes(StandardCharsets.UTF_8), Map.of());
-        s3.putObject(BUCKET, PREFIX + "/nested/deep/x.txt", "deep\n".getBytes(StandardCharsets.UTF_8), Map.of());
-        s3.putObject(BUCKET, PREFIX + "/big.bin", big, Map.of());
-        s3.putObject(BUCKET, PREFIX + "/by-s3fs", "s3fs\n".getBytes(StandardCharsets.UTF_8),
-                Map.of("mode", "33152", "uid", "1234", "gid", "5678", "mtime", "1700000000"));
-        s3.putObject(BUCKET, PREFIX + "/emptydir/", new byte[0], Map.of());
-        s3.putObject(BUCKET, PREFIX + "/link", "readme.txt".getBytes(StandardCharsets.UTF_8), Map.of("mode", "41471"));
-        s3.putObject(BUCKET, "elsewhere/not-mine.txt", "x".getBytes(StandardCharsets.UTF_8), Map.of());
-
-        journal = Journal.open(tmp.resolve("journal"));
-        Path data = tmp.resolve("data");
-        VolumeCache.markRootUnlisted(data);
-        VolumeCache cache = new VolumeCache(data, journal, false,
-                new BucketTree(s3.store(BUCKET), PREFIX, new BucketTree.ObjectDefaults(0, 0, 0644, 0755)), REFRESH);
-        UploadSource source = new CacheUploadSource(cache);
-        uploader = new Uploader("remote", journal, s3.store(BUCKET), PREFIX, source, Duration.ofMillis(100), 2);
-        uploader.start();
-        mnt = tmp.resolve("mnt");
-        mount = FuseVolumeMount.mount(cache, mnt);
+        v = BucketVolume.start(tmp, BucketVolume.Settings.defaults(PREFIX).writebackDelay(Duration.ofMillis(100))
+                .refreshInterval(REFRESH), s3 -> {
+                    s3.putObject(BUCKET, PREFIX + "/readme.txt", "hello\n".getBytes(StandardCharsets.UTF_8), Map.of());
+                    s3.putObject(BUCKET, PREFIX + "/nested/deep/x.txt", "deep\n".getBytes(StandardCharsets.UTF_8), Map.of());
+                    s3.putObject(BUCKET, PREFIX + "/big.bin", big, Map.of());
+                    s3.putObject(BUCKET, PREFIX + "/by-s3fs", "s3fs\n".getBytes(StandardCharsets.UTF_8),
+                            Map.of("mode", "33152", "uid", "1234", "gid", "5678", "mtime", "1700000000"));
+                    s3.putObject(BUCKET, PREFIX + "/emptydir/", new byte[0], Map.of());
+                    s3.putObject(BUCKET, PREFIX + "/link", "readme.txt".getBytes(StandardCharsets.UTF_8),
+                            Map.of("mode", "41471"));
+                    s3.putObject(BUCKET, "elsewhere/not-mine.txt", "x".getBytes(StandardCharsets.UTF_8), Map.of());
+                });
+        s3 = v.s3;
+        journal = v.journal;
+        uploader = v.uploader;
     }
 
     @AfterEach
     void stop() throws IOException {
-        try {
-            if (mount != null) {
-                mount.close();
-            }
-        } finally {
-            if (uploader != null) {
-                uploader.close();
-            }
-            if (journal != null) {
-                journal.close();
-            }
-            if (s3 != null) {
-                s3.close();
-            }
-        }
+        v.close();
     }
 
     private String sh(String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("sh", "-c", script).directory(mnt.toFile()).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), script);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), () -> script + ": " + out);
-        return out;
+        return v.sh(script);
     }
 
     @Test

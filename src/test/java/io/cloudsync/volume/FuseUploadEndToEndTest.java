@@ -1,10 +1,7 @@
 package io.cloudsync.volume;
 
-import io.cloudsync.cache.VolumeCache;
-import io.cloudsync.fuse.FuseVolumeMount;
 import io.cloudsync.journal.Journal;
 import io.cloudsync.testsupport.S3ProxyServer;
-import io.cloudsync.writeback.UploadSource;
 import io.cloudsync.writeback.Uploader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,55 +30,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("fuse")
 class FuseUploadEndToEndTest {
 
-    private static final String BUCKET = "e2e-bucket";
+    private static final String BUCKET = BucketVolume.BUCKET;
     private static final String PREFIX = "vol";
 
     @TempDir
     Path tmp;
+    BucketVolume v;
     S3ProxyServer s3;
     Journal journal;
     Uploader uploader;
-    FuseVolumeMount mount;
     Path mnt;
 
     @BeforeEach
     void start() throws IOException {
-        s3 = S3ProxyServer.startNew(tmp.resolve("s3"));
-        s3.createBucket(BUCKET);
-        journal = Journal.open(tmp.resolve("journal"));
-        VolumeCache cache = new VolumeCache(tmp.resolve("data"), journal, false);
-        UploadSource source = new CacheUploadSource(cache);
-        uploader = new Uploader("e2e", journal, s3.store(BUCKET), PREFIX, source, Duration.ofMillis(200), 2);
-        uploader.start();
-        mnt = tmp.resolve("mnt");
-        mount = FuseVolumeMount.mount(cache, mnt);
+        v = BucketVolume.start(tmp, BucketVolume.Settings.defaults(PREFIX), s3 -> { });
+        s3 = v.s3;
+        journal = v.journal;
+        uploader = v.uploader;
+        mnt = v.mnt;
     }
 
     @AfterEach
     void stop() throws IOException {
-        try {
-            if (mount != null) {
-                mount.close();
-            }
-        } finally {
-            if (uploader != null) {
-                uploader.close();
-            }
-            if (journal != null) {
-                journal.close();
-            }
-            if (s3 != null) {
-                s3.close();
-            }
-        }
+        v.close();
     }
 
     private String sh(String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("sh", "-c", script).directory(mnt.toFile()).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), script);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), () -> script + ": " + out);
-        return out;
+        return v.sh(script);
     }
 
     private byte[] object(String rel) {
