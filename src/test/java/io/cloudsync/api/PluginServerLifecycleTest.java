@@ -105,15 +105,15 @@ class PluginServerLifecycleTest {
         startReturnsWhenTheSocketAnswersAndCreatesItsParentDirectories();
         Path socket = dir.resolve("short-idle.sock");
         FakeVolumeDriver driver = new FakeVolumeDriver();
-        try (PluginServer server = new PluginServer(socket, driver, Duration.ofSeconds(1))) {
+        try (PluginServer server = new PluginServer(socket, driver, Duration.ofSeconds(2))) {
             server.start();
             assertOk("{\"Err\":\"\"}", RawHttpClient.post(socket, PluginRoutes.CREATE, "{\"Name\":\"v\"}"));
             driver.closeFlushGate();
             try (RawHttpClient client = new RawHttpClient(socket)) {
-                // The flush waits its full three seconds inside the driver, three idle timeouts long; the idle timeout
-                // is long enough that a loaded machine still sends the request before it.
+                // The flush waits its full six seconds inside the driver, three idle timeouts long; the idle timeout
+                // is long enough that a loaded machine still sends the request before it (one second was not).
                 assertOk("{\"Durable\":false,\"PendingFiles\":1,\"PendingBytes\":4096,\"Err\":\"\"}",
-                        client.post(PluginRoutes.FLUSH, "{\"Name\":\"v\",\"TimeoutSeconds\":3}"));
+                        client.post(PluginRoutes.FLUSH, "{\"Name\":\"v\",\"TimeoutSeconds\":6}"));
                 assertOk("{\"Capabilities\":{\"Scope\":\"local\"}}", client.post(PluginRoutes.CAPABILITIES, ""));
             }
         }
