@@ -55,8 +55,12 @@ final class RemoteContent {
     /** Makes [offset, offset + length) of the file local, fetching up to {@code readAhead} from the first gap. */
     Outcome ensureRange(Path file, String rel, FileChannel channel, long offset, long length, long readAhead)
             throws IOException {
-        if (Placeholders.remoteFile(file).isEmpty()) {
+        Optional<Placeholders.RemoteFile> seen = Placeholders.remoteFile(file);
+        if (seen.isEmpty()) {
             return Outcome.COMPLETE;
+        }
+        if (seen.get().present().missing(offset, Math.min(channel.size(), offset + length)).isEmpty()) {
+            return Outcome.PRESENT; // a read of bytes already here takes no room
         }
         // Room is taken before the file's lock (an eviction holds the room's lock and then takes file locks), for
         // the most this fetch can bring; what it does not need is given back at the next measurement.
