@@ -176,12 +176,22 @@ final class StoreWriter {
             return;
         }
         List<String> moved = new ArrayList<>();
-        for (ObjectInfo object : store.list(from + "/")) {
+        // The directory's own marker first: not every store lists it under its own prefix (S3Proxy does not), and
+        // left behind it would show a directory the volume no longer has.
+        String marker = from + "/";
+        copyIfPresent(marker, to + "/", rename.target() + "/");
+        moved.add(marker);
+        for (ObjectInfo object : store.list(marker)) {
+            if (object.key().equals(marker)) {
+                continue;
+            }
             String suffix = object.key().substring(from.length());
             copyIfPresent(object.key(), to + suffix, rename.target() + suffix);
             moved.add(object.key());
         }
-        for (String key : moved) {
+        // In reverse key order: what is inside a directory goes before the directory's marker, as rm -rf does it
+        // (a store that keeps directories, as S3Proxy's filesystem backend does, is then left without empty ones).
+        for (String key : moved.reversed()) {
             store.delete(key);
         }
     }

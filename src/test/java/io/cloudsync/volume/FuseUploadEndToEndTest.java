@@ -99,6 +99,18 @@ class FuseUploadEndToEndTest {
     }
 
     @Test
+    void aRenamedDirectoryTakesItsMarkerAlong() throws Exception {
+        sh("mkdir w5 && for i in 0 1 2 3 4; do printf x > w5/f$i; done");
+        assertTrue(uploader.flush(Duration.ofSeconds(60)), () -> "still pending: " + uploader.status());
+        sh("mv w5 w5r");
+        assertTrue(uploader.flush(Duration.ofSeconds(60)), () -> "still pending: " + uploader.status());
+        List<String> keys = s3.listKeys(BUCKET, PREFIX + "/");
+        assertEquals(List.of(PREFIX + "/w5r/", PREFIX + "/w5r/f0", PREFIX + "/w5r/f1", PREFIX + "/w5r/f2",
+                PREFIX + "/w5r/f3", PREFIX + "/w5r/f4"), keys.stream().sorted().toList(),
+                "the old directory's marker would show a directory the volume no longer has");
+    }
+
+    @Test
     void afterARenameStormTheBucketEqualsTheVolume() throws Exception {
         sh("mkdir -p s/a s/b t/x/deep && for i in $(seq 0 39); do echo \"file $i\" > s/a/f$i; done"
                 + " && for i in $(seq 0 9); do echo \"deep $i\" > t/x/deep/g$i; done");
@@ -125,6 +137,14 @@ class FuseUploadEndToEndTest {
         }
         assertEquals(50, volume.size());
         assertEquals(volume, bucket);
+        java.util.TreeSet<String> directories = new java.util.TreeSet<>();
+        try (var dirs = Files.walk(mnt)) {
+            dirs.filter(Files::isDirectory).filter(d -> !d.equals(mnt))
+                    .forEach(d -> directories.add(PREFIX + "/" + mnt.relativize(d) + "/"));
+        }
+        java.util.TreeSet<String> markers = new java.util.TreeSet<>(s3.listKeys(BUCKET, PREFIX + "/"));
+        markers.removeIf(k -> !k.endsWith("/"));
+        assertEquals(directories, markers, "directory markers in the bucket, renamed directories included");
         assertTrue(volume.containsKey(PREFIX + "/t/z/deep/g3") && volume.containsKey(PREFIX + "/s/b/f8"), volume::toString);
         assertEquals(List.of(), journal.pending());
     }
