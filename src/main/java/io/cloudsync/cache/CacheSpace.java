@@ -164,7 +164,7 @@ final class CacheSpace {
                 long bytes = remote.map(r -> presentBytes(r.present(), size)).orElse(roundUp(size));
                 total += bytes;
                 String rel = paths.relativize(file);
-                if (bytes > 0 && !busy.test(rel) && isClean(file, size,
+                if (bytes > 0 && !busy.test(rel) && Placeholders.equalsSynced(file, size,
                         ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toInstant())) {
                     clean.add(new Candidate(rel, file, a.get("ino"), bytes, lastAccess.getOrDefault(rel, Long.MIN_VALUE)));
                 }
@@ -187,11 +187,6 @@ final class CacheSpace {
         }
     }
 
-    private static boolean isClean(Path file, long size, java.time.Instant mtime) throws IOException {
-        Optional<Placeholders.Synced> synced = Placeholders.synced(file);
-        return synced.isPresent() && synced.get().matches(size, mtime);
-    }
-
     private static long presentBytes(RangeSet present, long size) {
         long n = 0;
         for (long[] r : present.ranges()) {
@@ -211,7 +206,8 @@ final class CacheSpace {
         lock.lock();
         try {
             var a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!isClean(file, a.size(), a.lastModifiedTime().toInstant()) || busyPaths.get().test(rel)) {
+            if (!Placeholders.equalsSynced(file, a.size(), a.lastModifiedTime().toInstant())
+                    || busyPaths.get().test(rel)) {
                 return false;
             }
             used = -1; // measured again at the next reservation

@@ -46,9 +46,20 @@ final class Placeholders {
             return currentSize == size && nanos(currentMtime) == mtimeNanos;
         }
 
+        java.time.Instant mtime() {
+            return java.time.Instant.ofEpochSecond(Math.floorDiv(mtimeNanos, 1_000_000_000L),
+                    Math.floorMod(mtimeNanos, 1_000_000_000L));
+        }
+
         static long nanos(java.time.Instant t) {
             return t.getEpochSecond() * 1_000_000_000L + t.getNano();
         }
+    }
+
+    /** Whether a file of {@code size} and {@code mtime} still equals the version it was listed or uploaded as. */
+    static boolean equalsSynced(Path file, long size, java.time.Instant mtime) throws IOException {
+        Optional<Synced> synced = synced(file);
+        return synced.isPresent() && synced.get().matches(size, mtime);
     }
 
     static void markSynced(Path file, String version, long size, java.time.Instant mtime) throws IOException {

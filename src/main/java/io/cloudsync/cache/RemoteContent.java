@@ -131,9 +131,7 @@ final class RemoteContent {
         // equals the version it was listed as).
         Optional<Placeholders.Synced> synced = Placeholders.synced(file);
         if (synced.isPresent()) {
-            long nanos = synced.get().mtimeNanos();
-            NodeSetup.setTimes(file, null, java.time.Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
-                    Math.floorMod(nanos, 1_000_000_000L)));
+            NodeSetup.setTimes(file, null, synced.get().mtime());
         }
         channel.force(false);
         if (present.covers(size)) {

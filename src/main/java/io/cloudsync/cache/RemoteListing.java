@@ -162,12 +162,8 @@ final class RemoteListing {
 
     /** The file equals a version in the bucket: it has the size and mtime it was listed or uploaded with. */
     private static boolean isClean(Path file) throws IOException {
-        var synced = Placeholders.synced(file);
-        if (synced.isEmpty()) {
-            return false;
-        }
         var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return synced.get().matches(a.size(), a.lastModifiedTime().toInstant());
+        return Placeholders.equalsSynced(file, a.size(), a.lastModifiedTime().toInstant());
     }
 
     /** Lists {@code dir} and every directory below it (before a directory rename: see {@link TreeOperations}). */

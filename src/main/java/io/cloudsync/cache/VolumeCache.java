@@ -127,9 +127,7 @@ public final class VolumeCache {
         if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             java.util.Optional<Placeholders.Synced> synced = Placeholders.synced(file);
             if (synced.isPresent()) {
-                long nanos = synced.get().mtimeNanos();
-                Placeholders.markSynced(file, version, synced.get().size(), Instant.ofEpochSecond(
-                        Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)));
+                Placeholders.markSynced(file, version, synced.get().size(), synced.get().mtime());
             }
         }
     }
