@@ -45,13 +45,16 @@ final class RemoteListing {
     private final RemoteTree remote;
     private final long refreshNanos;
     private final BusyPaths busy;
+    private final StaleEntries stale;
     /** When each directory known to be listed was listed (nanoTime). Forgotten on rename and rmdir. */
     private final java.util.Map<String, Long> listedAt = new ConcurrentHashMap<>();
     private final Object listingLock = new Object();
 
     /** @param refreshInterval how old a listing may get before a look at the directory lists it again; 0: never */
-    RemoteListing(CachePaths paths, RemoteTree remote, java.time.Duration refreshInterval, BusyPaths busy) {
+    RemoteListing(CachePaths paths, RemoteTree remote, java.time.Duration refreshInterval, BusyPaths busy,
+                  StaleEntries stale) {
         this.paths = paths;
+        this.stale = stale;
         this.remote = remote;
         this.refreshNanos = refreshInterval.toNanos();
         this.busy = busy;
@@ -138,6 +141,7 @@ final class RemoteListing {
                 } else if (e.type() == NodeType.FILE && isClean(child)) {
                     Files.delete(child); // another tool replaced the object: the new version, as a placeholder
                     materialize(local, dir, e);
+                    stale.entryChanged(rel);
                 }
             }
             for (var c : children.entrySet()) {
@@ -151,6 +155,7 @@ final class RemoteListing {
                 if (goneFile || goneDir) {
                     Files.delete(child); // another tool deleted the object (an unlisted directory is empty here)
                     forget(rel);
+                    stale.entryChanged(rel);
                 }
             }
             NodeSetup.setTimes(local, null, mtime.toInstant());

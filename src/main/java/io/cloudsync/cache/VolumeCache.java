@@ -53,6 +53,7 @@ public final class VolumeCache {
     private final RemoteListing listing;
     private final RemoteContent remoteContent;
     private final CacheSpace space;
+    private volatile StaleEntries staleEntries = StaleEntries.NONE;
 
     /** A cache with nothing remote: every directory is as the cache holds it. */
     public VolumeCache(Path dataDir, Journal journal, boolean readOnly) throws IOException {
@@ -95,7 +96,8 @@ public final class VolumeCache {
         });
         this.space = new CacheSpace(paths, cacheMaxSize, this::busyPaths, () -> !journal.pending().isEmpty(),
                 remoteContent);
-        this.listing = new RemoteListing(paths, remote, refreshInterval, this::busyPaths);
+        this.listing = new RemoteListing(paths, remote, refreshInterval, this::busyPaths,
+                rel -> staleEntries.entryChanged(rel));
         this.handles = new HandleOperations(paths, journal, openFiles, readOnly, remoteContent);
         this.tree = new TreeOperations(paths, journal, openFiles);
     }
@@ -164,6 +166,12 @@ public final class VolumeCache {
             String parentRel = slash < 0 ? "" : rel.substring(0, slash);
             listing.materialize(paths.file(parentRel), parentRel, otherVersion);
         }
+        staleEntries.entryChanged(rel);
+    }
+
+    /** Who is told of names that change without a request through the mount (the mount; NONE when unmounted). */
+    public void setStaleEntries(StaleEntries listener) {
+        this.staleEntries = listener == null ? StaleEntries.NONE : listener;
     }
 
     /**

@@ -45,6 +45,8 @@ public final class CacheFileSystem implements FuseOperations {
     private final ErrnoMapper errors;
     private final FuseCallerContext callers;
     private volatile boolean kernelWritebackCache;
+    /** libfuse's {@code struct fuse *} of this mount, read from the context of the init callback. */
+    private volatile java.lang.foreign.MemorySegment fuseHandle;
 
     /** {@code callers} may be null: new nodes are then owned by this process. */
     CacheFileSystem(VolumeCache cache, Errno errno, FuseCallerContext callers) {
@@ -73,9 +75,15 @@ public final class CacheFileSystem implements FuseOperations {
         return kernelWritebackCache;
     }
 
+    /** libfuse's handle of this mount (for kernel notifications); null before init or if it could not be read. */
+    java.lang.foreign.MemorySegment fuseHandle() {
+        return fuseHandle;
+    }
+
     @Override
     public void init(FuseConnInfo conn, FuseConfig cfg) {
         try {
+            fuseHandle = callers == null ? null : callers.fuse();
             if ((conn.capable() & FuseConnInfo.FUSE_CAP_WRITEBACK_CACHE) != 0) {
                 conn.setWant(conn.want() | FuseConnInfo.FUSE_CAP_WRITEBACK_CACHE);
                 kernelWritebackCache = true;

@@ -24,6 +24,7 @@ import java.util.logging.Logger;
 final class FuseCallerContext {
 
     private static final Logger LOG = Logger.getLogger(FuseCallerContext.class.getName());
+    private static final long FUSE_OFFSET = 0;
     private static final long UID_OFFSET = 8;
     private static final long GID_OFFSET = 12;
     private static final long CONTEXT_SIZE = 40;
@@ -51,16 +52,24 @@ final class FuseCallerContext {
 
     /** The caller of the request being served on this thread; call only from a FUSE callback. */
     Owner caller() {
+        MemorySegment c = context();
+        return c == null ? null
+                : new Owner(c.get(ValueLayout.JAVA_INT, UID_OFFSET), c.get(ValueLayout.JAVA_INT, GID_OFFSET));
+    }
+
+    /** libfuse's {@code struct fuse *} of the mount whose request this thread serves; only in a FUSE callback. */
+    MemorySegment fuse() {
+        MemorySegment c = context();
+        return c == null ? null : c.get(ValueLayout.ADDRESS, FUSE_OFFSET);
+    }
+
+    private MemorySegment context() {
         MemorySegment context;
         try {
             context = (MemorySegment) getContext.invokeExact();
         } catch (Throwable e) {
             throw new IllegalStateException("fuse_get_context failed", e);
         }
-        if (context.equals(MemorySegment.NULL)) {
-            return null;
-        }
-        MemorySegment c = context.reinterpret(CONTEXT_SIZE);
-        return new Owner(c.get(ValueLayout.JAVA_INT, UID_OFFSET), c.get(ValueLayout.JAVA_INT, GID_OFFSET));
+        return context.equals(MemorySegment.NULL) ? null : context.reinterpret(CONTEXT_SIZE);
     }
 }

@@ -34,6 +34,8 @@ public final class FuseVolumeMount implements AutoCloseable {
     private final Path mountPoint;
     private final Fuse fuse;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Makes the kernel forget names whose file changed in the bucket; null if it could not be bound. */
+    private volatile KernelEntryInvalidator entryInvalidator;
 
     private FuseVolumeMount(VolumeCache cache, Path mountPoint, Fuse fuse) {
         this.cache = cache;
@@ -83,9 +85,17 @@ public final class FuseVolumeMount implements AutoCloseable {
         FuseVolumeMount mount = new FuseVolumeMount(cache, where, fuse);
         mount.verifyMounted();
         mount.raiseReadAhead();
+        mount.invalidateStaleEntries(KernelEntryInvalidator.bind(library, fs.fuseHandle(), where));
         LOG.info(() -> "mounted " + cache.dataDir() + " at " + where + (fs.kernelWritebackCache()
                 ? " (kernel writeback cache on)" : " (no kernel writeback cache)"));
         return mount;
+    }
+
+    private void invalidateStaleEntries(KernelEntryInvalidator invalidator) {
+        this.entryInvalidator = invalidator;
+        if (invalidator != null) {
+            cache.setStaleEntries(invalidator);
+        }
     }
 
     private void verifyMounted() throws IOException {
@@ -133,6 +143,7 @@ public final class FuseVolumeMount implements AutoCloseable {
             return;
         }
         IOException failure = null;
+        cache.setStaleEntries(null);
         int err = Umount.umount2(mountPoint, Umount.NORMAL);
         if (err == Umount.EBUSY) {
             LOG.warning("the FUSE mount at " + mountPoint + " is busy: aborting its connection and detaching it");
@@ -141,6 +152,9 @@ public final class FuseVolumeMount implements AutoCloseable {
         }
         if (err != 0 && err != Umount.EINVAL) {
             failure = new IOException("unmounting " + mountPoint + " failed with errno " + err);
+        }
+        if (entryInvalidator != null) {
+            entryInvalidator.close(); // it must not use the session after fuse.close() frees it
         }
         try {
             fuse.close(); // exits the loop, waits for it (10 s at most), frees the session

@@ -119,6 +119,24 @@ class FuseRemoteDataTest {
     }
 
     @Test
+    void anObjectReplacedByAnotherToolShowsItsNewSizeAndBytesThoughTheKernelHadSeenIt() throws Exception {
+        // The kernel looked at both files: with its writeback cache it keeps their size as long as it keeps the inode.
+        assertEquals("hello\n", sh("cat readme.txt"));
+        assertEquals("deep\n", sh("cat nested/deep/x.txt"));
+        String longer = "a longer version, written by another tool\n";
+        s3.putObject(BUCKET, PREFIX + "/readme.txt", longer.getBytes(StandardCharsets.UTF_8), Map.of());
+        s3.putObject(BUCKET, PREFIX + "/nested/deep/x.txt", "d\n".getBytes(StandardCharsets.UTF_8), Map.of());
+        org.awaitility.Awaitility.await("the new versions in the volume").atMost(REFRESH.plusSeconds(10))
+                .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    assertEquals(longer, sh("cat readme.txt"));
+                    assertEquals(longer.length() + "", sh("stat -c %s readme.txt").trim());
+                    assertEquals("d\n", sh("cat nested/deep/x.txt"));
+                    assertEquals("2", sh("stat -c %s nested/deep/x.txt").trim());
+                });
+        assertEquals(List.of(), journal.pending(), "what another tool did is not uploaded back");
+    }
+
+    @Test
     void aFileChangedHereAndByAnotherToolKeepsBothVersions() throws Exception {
         assertEquals("hello\n", sh("cat readme.txt"));
         s3.putObject(BUCKET, PREFIX + "/readme.txt", "theirs\n".getBytes(StandardCharsets.UTF_8), Map.of());
@@ -134,6 +152,9 @@ class FuseRemoteDataTest {
                 "our version is kept beside theirs");
         String local = conflicts.get(0).substring(PREFIX.length() + 1);
         assertEquals("hello\nours\n", sh("cat " + local), "the volume shows our version under the conflict name");
+        org.awaitility.Awaitility.await("the other tool's version under the name").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertEquals("theirs\n", sh("cat readme.txt")));
         assertEquals(1, uploader.status().conflicts());
         assertTrue(uploader.status().lastConflict().contains(".conflict-"), uploader.status().lastConflict());
     }
