@@ -32,8 +32,10 @@ public record FuseMountOptions(String fsName, Duration attrTimeout, Duration ent
     /**
      * The libfuse arguments. No "-s": the multithreaded loop. max_read must match {@code setMaxRead} in init.
      * allow_other: containers run as any uid. default_permissions: the kernel checks mode bits, since this
-     * process (root) would otherwise allow everything. auto_cache rather than kernel_cache: a file changed behind
-     * the kernel's back (a remote update) is read afresh at its next open.
+     * process (root) would otherwise allow everything. kernel_cache: the pages of a file stay
+     * cached across opens (auto_cache dropped them at every open after a write, since the mtime had moved: warm
+     * reads went through FUSE). Nothing changes a file behind the kernel's back without telling it: a remote update
+     * drops the kernel's entry for the name (KernelEntryInvalidator), and with it the inode and its pages.
      */
     List<String> toArgs(boolean readOnly) {
         List<String> o = new ArrayList<>(List.of(
@@ -41,7 +43,7 @@ public record FuseMountOptions(String fsName, Duration attrTimeout, Duration ent
                 "subtype=" + SUBTYPE,
                 "allow_other",
                 "default_permissions",
-                "auto_cache",
+                "kernel_cache",
                 "attr_timeout=" + seconds(attrTimeout),
                 "entry_timeout=" + seconds(entryTimeout),
                 "max_read=" + CacheFileSystem.ONE_MIB));

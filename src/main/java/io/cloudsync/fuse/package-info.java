@@ -8,8 +8,9 @@
  * waits for the request loop to end.
  *
  * <p>Settings (measured, see DESIGN.md): multithreaded loop; the kernel writeback cache; 1 MiB max_read and
- * read-ahead; attribute and entry caching; {@code auto_cache} so a file changed behind the kernel's back is read
- * afresh; {@code allow_other} + {@code default_permissions} so containers of any uid reach the volume and the
+ * read-ahead; attribute and entry caching; {@code kernel_cache} (pages stay cached across opens), with the
+ * kernel told to drop the name of a file the bucket changed ({@link io.cloudsync.fuse.KernelEntryInvalidator});
+ * {@code allow_other} + {@code default_permissions} so containers of any uid reach the volume and the
  * kernel checks mode bits against the owners, which new files get from the calling process.
  */
 package io.cloudsync.fuse;
