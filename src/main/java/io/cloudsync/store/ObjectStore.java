@@ -44,8 +44,19 @@ public interface ObjectStore extends AutoCloseable {
      * then it fails (as a {@link StoreException.Transient}) and the store keeps what it had. A cancellation that
      * comes after the last byte was sent is too late: the upload then completes.
      */
-    ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata, BooleanSupplier cancelled)
-            throws StoreException;
+    default ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata, BooleanSupplier cancelled)
+            throws StoreException {
+        return putFile(key, file, userMetadata, PutCondition.NONE, cancelled);
+    }
+
+    /**
+     * As {@link #putFile(String, Path, Map, BooleanSupplier)}, only if {@code condition} holds at the key (see
+     * {@link PutCondition} for how it fails otherwise). Where the server checks conditional writes, the check and
+     * the write are one step; where it cannot (a server that ignores the headers, a multipart upload) the store
+     * looks at the key just before the upload, which leaves a short window.
+     */
+    ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata, PutCondition condition,
+                       BooleanSupplier cancelled) throws StoreException;
 
     /** Uploads {@code bytes} as object {@code key} (small objects: directory markers, symlinks); as {@link #putFile}. */
     ObjectInfo putBytes(String key, byte[] bytes, Map<String, String> userMetadata) throws StoreException;

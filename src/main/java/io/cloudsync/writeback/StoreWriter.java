@@ -5,6 +5,7 @@ import io.cloudsync.cache.RemoteEntry;
 import io.cloudsync.journal.Mutation;
 import io.cloudsync.store.ObjectInfo;
 import io.cloudsync.store.ObjectStore;
+import io.cloudsync.store.PutCondition;
 import io.cloudsync.store.StoreException;
 
 import java.io.IOException;
@@ -79,12 +80,24 @@ final class StoreWriter {
         source.completeForUpload(path);
         FileVersion before = FileVersion.of(file.get());
         PosixMetadata attributes = PosixMetadata.of(file.get());
-        Optional<ObjectInfo> other = changedByAnother(key, path, created, before);
-        if (other.isPresent()) {
-            keepBeside(path, file.get(), before, attributes, other.get(), cancelled);
-            return;
+        Optional<String> seen = source.syncedVersion(path);
+        // The upload may replace only the version the volume last saw, or (a new file) no object at all. A changed
+        // file with no known version (written before versions were kept) is taken as the volume's own.
+        PutCondition expected = seen.map(PutCondition::version)
+                .orElse(created ? PutCondition.ABSENT : PutCondition.NONE);
+        ObjectInfo uploaded;
+        try {
+            uploaded = store.putFile(key, file.get(), attributes.toUserMetadata(), expected, cancelled);
+        } catch (StoreException.PreconditionFailed | StoreException.NotFound notAsSeen) {
+            Optional<ObjectInfo> other = changedByAnother(key, before);
+            if (other.isPresent()) {
+                keepBeside(path, file.get(), before, attributes, other.get(), cancelled);
+                return;
+            }
+            // Deleted by another tool (the change wins over the deletion), or this volume's own earlier upload
+            // whose record a crash lost: replace exactly what is there now.
+            uploaded = store.putFile(key, file.get(), attributes.toUserMetadata(), currentState(key), cancelled);
         }
-        ObjectInfo uploaded = store.putFile(key, file.get(), attributes.toUserMetadata(), cancelled);
         if (!before.equals(FileVersion.of(file.get()))) {
             throw new ChangedDuringUpload(path);
         }
@@ -92,25 +105,19 @@ final class StoreWriter {
     }
 
     /**
-     * The object another tool put at the file's name since the volume last saw it, if any: an upload would silently
-     * overwrite it. For a changed file that is an object whose ETag is not the version the file was listed or
-     * uploaded as; for a created file, any object at all. An object that carries this very file's size and mtime
-     * is this volume's own upload (its record was lost in a crash), not another's. A changed file with no known
-     * version (written before versions were kept) is taken as the volume's own.
+     * After an upload's condition failed: the object another tool put at the name, if there is one. An object
+     * that carries this very file's size and mtime is this volume's own upload (its record was lost in a crash),
+     * not another's.
      */
-    private Optional<ObjectInfo> changedByAnother(String key, String path, boolean created, FileVersion local)
-            throws StoreException, IOException {
-        Optional<String> seen = source.syncedVersion(path);
-        if (!created && seen.isEmpty()) {
-            return Optional.empty();
-        }
+    private Optional<ObjectInfo> changedByAnother(String key, FileVersion local) throws StoreException {
         Optional<ObjectInfo> remote = store.stat(key);
-        if (remote.isEmpty() || (seen.isPresent() && seen.get().equals(remote.get().etag()))) {
-            return Optional.empty();
-        }
-        boolean ours = remote.get().size() == local.size()
+        boolean ours = remote.isPresent() && remote.get().size() == local.size()
                 && PosixMetadata.formatTime(local.modifiedTime()).equals(remote.get().userMetadata().get(PosixMetadata.MTIME));
         return ours ? Optional.empty() : remote;
+    }
+
+    private PutCondition currentState(String key) throws StoreException {
+        return store.stat(key).map(o -> PutCondition.version(o.etag())).orElse(PutCondition.ABSENT);
     }
 
     /**

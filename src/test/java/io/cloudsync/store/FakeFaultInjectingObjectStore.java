@@ -167,10 +167,10 @@ public final class FakeFaultInjectingObjectStore implements ObjectStore {
     }
 
     @Override
-    public ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata, BooleanSupplier cancelled)
-            throws StoreException {
+    public ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata, PutCondition condition,
+                              BooleanSupplier cancelled) throws StoreException {
         before(new Call(Operation.PUT_FILE, key));
-        return delegate.putFile(key, file, userMetadata, cancelled);
+        return delegate.putFile(key, file, userMetadata, condition, cancelled);
     }
 
     @Override

@@ -73,8 +73,14 @@ public final class FakeInMemoryObjectStore implements ObjectStore {
     }
 
     @Override
-    public ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata, BooleanSupplier cancelled)
-            throws StoreException {
+    public synchronized ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata,
+                                           PutCondition condition, BooleanSupplier cancelled) throws StoreException {
+        Optional<ObjectInfo> current = Optional.ofNullable(objects.get(key)).map(o -> o.info(key));
+        if (!condition.holdsFor(current)) {
+            String why = "upload of '" + key + "' " + condition + " to " + describe();
+            throw current.isEmpty() ? new StoreException.NotFound(why + ": no such object", null)
+                    : new StoreException.PreconditionFailed(why + ": it is " + current.get().etag(), null);
+        }
         byte[] data;
         try {
             data = Files.readAllBytes(file);

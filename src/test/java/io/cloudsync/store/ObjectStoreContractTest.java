@@ -217,6 +217,55 @@ public abstract class ObjectStoreContractTest {
     }
 
     @Test
+    void aConditionalPutReplacesOnlyTheVersionItExpects() throws Exception {
+        Path file = Files.write(tmp.resolve("mine"), "mine".getBytes(StandardCharsets.US_ASCII));
+        ObjectInfo first = store.putBytes("c", "first".getBytes(StandardCharsets.US_ASCII), Map.of());
+        ObjectInfo theirs = store.putBytes("c", "theirs".getBytes(StandardCharsets.US_ASCII), Map.of());
+
+        assertThrows(StoreException.PreconditionFailed.class,
+                () -> store.putFile("c", file, Map.of(), PutCondition.version(first.etag()), () -> false));
+        assertThrows(StoreException.PreconditionFailed.class,
+                () -> store.putFile("c", file, Map.of(), PutCondition.ABSENT, () -> false));
+        assertEquals("theirs", new String(readAll(store, "c"), StandardCharsets.US_ASCII), "nothing was overwritten");
+
+        ObjectInfo mine = store.putFile("c", file, Map.of(), PutCondition.version(theirs.etag()), () -> false);
+        assertEquals("mine", new String(readAll(store, "c"), StandardCharsets.US_ASCII));
+        assertEquals(mine.etag(), store.stat("c").orElseThrow().etag());
+    }
+
+    @Test
+    void aConditionalPutOfANewObjectOrOfADeletedOneSaysWhatItFound() throws Exception {
+        Path file = Files.write(tmp.resolve("new"), "new".getBytes(StandardCharsets.US_ASCII));
+        store.putFile("fresh", file, Map.of(), PutCondition.ABSENT, () -> false);
+        assertEquals("new", new String(readAll(store, "fresh"), StandardCharsets.US_ASCII));
+
+        ObjectInfo gone = store.putBytes("gone", new byte[] {1}, Map.of());
+        store.delete("gone");
+        assertThrows(StoreException.NotFound.class,
+                () -> store.putFile("gone", file, Map.of(), PutCondition.version(gone.etag()), () -> false));
+        assertFalse(store.stat("gone").isPresent(), "a failed conditional put writes nothing");
+    }
+
+    @Test
+    void aConditionalPutOfALargeFileAlsoRefusesAnUnseenVersion() throws Exception {
+        Path file = tmp.resolve("large");
+        byte[] data = randomBytes(LARGE_FILE_SIZE, 5);
+        Files.write(file, data);
+        ObjectInfo seen = store.putBytes("big", new byte[] {1}, Map.of());
+        store.putBytes("big", new byte[] {2}, Map.of());
+        assertThrows(StoreException.PreconditionFailed.class,
+                () -> store.putFile("big", file, Map.of(), PutCondition.version(seen.etag()), () -> false));
+        assertArrayEquals(new byte[] {2}, readAll(store, "big"));
+    }
+
+    @Test
+    void conditionalPutsLeaveNoProbeObjectBehind() throws Exception {
+        Path file = Files.write(tmp.resolve("p"), new byte[] {1});
+        store.putFile("dir/p", file, Map.of(), PutCondition.ABSENT, () -> false);
+        assertEquals(List.of("dir/p"), store.list("").stream().map(ObjectInfo::key).toList());
+    }
+
+    @Test
     void deleteRemovesAndDeletingAMissingObjectIsFine() throws Exception {
         store.putBytes("d/x", new byte[] {1}, Map.of());
         store.delete("d/x");

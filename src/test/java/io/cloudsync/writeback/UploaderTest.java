@@ -192,9 +192,9 @@ class UploaderTest {
     private ObjectStore sendsUntilCancelled(CountDownLatch sending, AtomicInteger cancelled) {
         return (ObjectStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ObjectStore.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals("putFile") && args.length == 4 && sending.getCount() > 0) {
+                    if (method.getName().equals("putFile") && args.length == 5 && sending.getCount() > 0) {
                         sending.countDown();
-                        BooleanSupplier isCancelled = (BooleanSupplier) args[3];
+                        BooleanSupplier isCancelled = (BooleanSupplier) args[4];
                         await().atMost(Duration.ofSeconds(10)).until(isCancelled::getAsBoolean);
                         cancelled.incrementAndGet();
                         throw new StoreException.Transient("upload cancelled", null);
@@ -297,6 +297,24 @@ class UploaderTest {
         String kept = bucket.keys().stream().filter(k -> k.startsWith("pre/taken.conflict-")).findFirst()
                 .orElseThrow(() -> new AssertionError("no conflict copy: " + bucket.keys()));
         assertTrue(kept.matches("pre/taken\\.conflict-\\d{8}-\\d{6}\\.txt"), kept);
+        assertEquals("ours", object(kept));
+        assertEquals(1, uploader.status().conflicts());
+    }
+
+    @Test
+    void anObjectAnotherToolPutsWhileTheUploadIsUnderWayIsNotOverwritten() throws Exception {
+        start(Duration.ZERO);
+        store.block(c -> c.operation() == Operation.PUT_FILE && c.key().equals("pre/race.txt"));
+        Files.writeString(data.resolve("race.txt"), "ours");
+        journal.record(new Mutation.FileCreated("race.txt"));
+        org.awaitility.Awaitility.await("the upload on its way").atMost(Duration.ofSeconds(10))
+                .until(() -> store.blockedCalls() == 1);
+        bucket.putBytes("pre/race.txt", "theirs".getBytes(StandardCharsets.UTF_8), Map.of());
+        store.release();
+        assertTrue(uploader.flush(Duration.ofSeconds(10)));
+        assertEquals("theirs", object("pre/race.txt"), "the upload was conditional on there being no object");
+        String kept = bucket.keys().stream().filter(k -> k.startsWith("pre/race.conflict-")).findFirst()
+                .orElseThrow(() -> new AssertionError("no conflict copy: " + bucket.keys()));
         assertEquals("ours", object(kept));
         assertEquals(1, uploader.status().conflicts());
     }

@@ -4,6 +4,7 @@ import io.cloudsync.store.DirectoryListing;
 import io.cloudsync.store.KeyOrder;
 import io.cloudsync.store.ObjectInfo;
 import io.cloudsync.store.ObjectStore;
+import io.cloudsync.store.PutCondition;
 import io.cloudsync.store.StoreException;
 import io.cloudsync.store.UserMetadata;
 import io.minio.BucketExistsArgs;
@@ -57,6 +58,7 @@ public final class MinioObjectStore implements ObjectStore {
     private final MinioClient client;
     private final S3ErrorClassifier errors;
     private final UploadCancellations cancellations;
+    private final ConditionalPuts conditionalPuts;
 
     private MinioObjectStore(S3Endpoint endpoint, String bucket, MinioTuning tuning) {
         this.endpoint = endpoint;
@@ -64,6 +66,7 @@ public final class MinioObjectStore implements ObjectStore {
         this.tuning = tuning;
         this.errors = new S3ErrorClassifier(endpoint);
         this.cancellations = new UploadCancellations(bucket);
+        this.conditionalPuts = new ConditionalPuts(endpoint.describe(bucket));
         var builder = MinioClient.builder()
                 .endpoint(endpoint.url().toString())
                 .region(endpoint.region())
@@ -119,9 +122,9 @@ public final class MinioObjectStore implements ObjectStore {
     }
 
     @Override
-    public ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata, BooleanSupplier cancelled)
-            throws StoreException {
-        String action = "upload '" + key + "' to " + bucketName();
+    public ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata, PutCondition condition,
+                              BooleanSupplier cancelled) throws StoreException {
+        String action = "upload '" + key + "' to " + bucketName() + (condition.isNone() ? "" : " " + condition);
         var metadata = UserMetadata.normalize(userMetadata);
         requireKey(key);
         long size;
@@ -132,11 +135,19 @@ public final class MinioObjectStore implements ObjectStore {
             throw new StoreException.Permanent("cannot " + action + " at " + endpoint.url()
                     + ": cannot read local file " + file + ": " + e, e);
         }
+        // The server checks a condition only on a single PUT: a multipart upload's condition would belong on its
+        // completion, which the client sends without extra headers.
+        boolean serverChecks = !condition.isNone() && size <= tuning.partSize()
+                && conditionalPuts.serverChecks(key, probeRequests());
+        if (!condition.isNone() && !serverChecks) {
+            requireHolds(key, condition, action);
+        }
+        Map<String, String> headers = serverChecks ? ConditionalPuts.headers(condition) : Map.of();
         ObjectWriteResponse response;
         try (var registration = cancellations.register(key, cancelled)) {
             response = call(action, () -> client.uploadObject(UploadObjectArgs.builder()
                     .bucket(bucket).object(key).filename(file.toString(), tuning.partSize())
-                    .contentType(CONTENT_TYPE).userMetadata(metadata).build()));
+                    .contentType(CONTENT_TYPE).headers(headers).userMetadata(metadata).build()));
         }
         var uploaded = new ObjectInfo(key, size, stripQuotes(response.etag()), serverTime(response), metadata);
         if (size <= tuning.partSize()) {
@@ -145,6 +156,37 @@ public final class MinioObjectStore implements ObjectStore {
         // A multipart upload's answer may carry another ETag than the server reports later (S3Proxy stores the
         // MD5 of the whole object): callers compare ETags to detect remote changes, so return the stored one.
         return stat(key).map(s -> new ObjectInfo(key, s.size(), s.etag(), s.lastModified(), metadata)).orElse(uploaded);
+    }
+
+    /** The condition checked by looking at the key first, where the server cannot check it with the write. */
+    private void requireHolds(String key, PutCondition condition, String action) throws StoreException {
+        Optional<ObjectInfo> current = stat(key);
+        if (condition.holdsFor(current)) {
+            return;
+        }
+        if (current.isEmpty()) {
+            throw new StoreException.NotFound("cannot " + action + " at " + endpoint.url()
+                    + ": no such object (it was deleted since it was last seen)", null);
+        }
+        throw new StoreException.PreconditionFailed("cannot " + action + " at " + endpoint.url()
+                + ": the object is now version " + current.get().etag() + " (PreconditionFailed)", null);
+    }
+
+    private ConditionalPuts.ProbeRequests probeRequests() {
+        return new ConditionalPuts.ProbeRequests() {
+            @Override
+            public void putEmpty(String key, Map<String, String> headers) throws StoreException {
+                call("probe conditional writes with '" + key + "' in " + bucketName(),
+                        () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                                .stream(new ByteArrayInputStream(new byte[0]), 0, -1)
+                                .contentType(CONTENT_TYPE).headers(headers).build()));
+            }
+
+            @Override
+            public void delete(String key) throws StoreException {
+                MinioObjectStore.this.delete(key);
+            }
+        };
     }
 
     @Override
