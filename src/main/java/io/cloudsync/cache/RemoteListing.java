@@ -27,11 +27,14 @@ import java.util.logging.Logger;
  * of that version. Only nodes that equal the bucket are touched ("clean": the file still has the size and mtime of
  * the version it was listed or uploaded as, is not open, and no journal record waits for its path); a name with a
  * local change waiting keeps the local state (see docs/SEMANTICS.md for conflicts). A refresh that fails (store
- * unreachable) keeps the local view and is tried again at the next interval.
+ * unreachable) keeps the local view and is tried again at the next interval. A refresh lists from the bucket on a
+ * thread of its own without the listing lock, and a look waits for it {@link #REFRESH_WAIT_MILLIS} at most.
  */
 final class RemoteListing {
 
     private static final Logger LOG = Logger.getLogger(RemoteListing.class.getName());
+    /** How long a look at a stale directory waits for its refresh before it answers with what the volume has. */
+    static final long REFRESH_WAIT_MILLIS = 2000;
 
     /**
      * Which paths a refresh must not touch now: open files, and paths that journal records still waiting concern
@@ -49,6 +52,10 @@ final class RemoteListing {
     /** When each directory known to be listed was listed (nanoTime). Forgotten on rename and rmdir. */
     private final java.util.Map<String, Long> listedAt = new ConcurrentHashMap<>();
     private final Object listingLock = new Object();
+    /** Refreshes under way, by directory: a look that finds one running waits for it instead of starting another. */
+    private final java.util.Map<String, java.util.concurrent.CompletableFuture<Void>> refreshing = new ConcurrentHashMap<>();
+    private final java.util.concurrent.Executor refresher =
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("refresh-", 0).factory());
 
     /** @param refreshInterval how old a listing may get before a look at the directory lists it again; 0: never */
     RemoteListing(CachePaths paths, RemoteTree remote, java.time.Duration refreshInterval, BusyPaths busy,
@@ -65,28 +72,37 @@ final class RemoteListing {
         return at != null && (refreshNanos <= 0 || System.nanoTime() - at < refreshNanos);
     }
 
-    /** Lists every ancestor of {@code rel} (journal form) that is not yet listed, from the root down. */
+    /**
+     * Lists every ancestor of {@code rel} (journal form) that is not yet listed, from the root down; the parent of
+     * {@code rel}, if its listing is stale, is refreshed first (waiting {@link #REFRESH_WAIT_MILLIS} at most).
+     */
     void ensureParentsListed(String rel) throws IOException {
-        int slash = rel.lastIndexOf('/');
-        ensureListed(slash < 0 ? "" : rel.substring(0, slash));
+        ensureListed(parentOf(rel), true);
     }
 
-    /** Lists {@code dir} and its ancestors if they are not yet listed. */
+    /** Lists {@code dir} and its ancestors if they are not yet listed; refreshes {@code dir} if it is stale. */
     void ensureListed(String dir) throws IOException {
+        ensureListed(dir, true);
+    }
+
+    /**
+     * A stale ancestor is only set refreshing, not waited for: the answer depends on the directory looked into.
+     * A directory never listed is listed before the answer, however long that takes: there is nothing to show.
+     */
+    private void ensureListed(String dir, boolean awaitRefresh) throws IOException {
         if (fresh(dir)) {
             return;
         }
         if (!dir.isEmpty()) {
-            ensureParentsListed(dir);
+            ensureListed(parentOf(dir), false);
+        }
+        if (listedAt.containsKey(dir)) {
+            refresh(dir, awaitRefresh);
+            return;
         }
         synchronized (listingLock) {
-            if (fresh(dir)) {
-                return;
-            }
             if (listedAt.containsKey(dir)) {
-                refresh(dir);
-                listedAt.put(dir, System.nanoTime());
-                return;
+                return; // listed meanwhile
             }
             Path local = paths.file(dir);
             if (!Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS)) {
@@ -105,27 +121,88 @@ final class RemoteListing {
         }
     }
 
-    /** Lists a listed directory again and takes in what changed in the bucket (see the class comment). */
-    private void refresh(String dir) {
+    private static String parentOf(String rel) {
+        int slash = rel.lastIndexOf('/');
+        return slash < 0 ? "" : rel.substring(0, slash);
+    }
+
+    /**
+     * Refreshes {@code dir} on a thread of its own (one at a time per directory) and, if asked, waits for it a
+     * short while: a slow or stalled object store must not hold a look at the volume for its I/O timeout. A look
+     * that stops waiting answers with what the volume has; the refresh still comes in when it ends.
+     */
+    private void refresh(String dir, boolean await) {
+        java.util.concurrent.CompletableFuture<Void> running = refreshing.computeIfAbsent(dir,
+                d -> java.util.concurrent.CompletableFuture.runAsync(() -> refreshNow(d), refresher));
+        running.whenComplete((done, failure) -> refreshing.remove(dir, running));
+        if (!await) {
+            return;
+        }
+        try {
+            running.get(REFRESH_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException slow) {
+            LOG.fine(() -> "refreshing '" + dir + "' takes longer than " + REFRESH_WAIT_MILLIS + " ms; answering with"
+                    + " what the volume has");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warning(() -> "refreshing '" + dir + "' failed: " + e.getCause());
+        }
+    }
+
+    /** Lists a listed directory again (without the listing lock) and takes in what changed (with it). */
+    private void refreshNow(String dir) {
+        List<RemoteEntry> entries = null;
+        try {
+            entries = listAgain(dir);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(() -> "refreshing '" + dir + "' from the bucket failed; the volume keeps what it has and tries"
+                    + " again later: " + e);
+        }
+        synchronized (listingLock) {
+            if (!listedAt.containsKey(dir)) {
+                return; // renamed or removed meanwhile
+            }
+            if (entries != null) {
+                apply(dir, entries);
+            }
+            listedAt.put(dir, System.nanoTime()); // after a failure too: tried again one interval later
+        }
+    }
+
+    /** The bucket's entries of {@code dir}; entries whose ETag the local file was synced as come as unchanged. */
+    private List<RemoteEntry> listAgain(String dir) throws IOException {
+        Path local = paths.file(dir);
+        if (!Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS) || Placeholders.isUnlisted(local)) {
+            return null;
+        }
+        java.util.Map<String, String> known = new java.util.HashMap<>();
+        try (var stream = Files.newDirectoryStream(local)) {
+            for (Path child : stream) {
+                String name = child.getFileName().toString();
+                if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                    known.put(name, RemoteTree.DIRECTORY);
+                } else if (Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)) {
+                    Placeholders.synced(child).ifPresent(s -> known.put(name, s.version()));
+                }
+            }
+        }
+        return remote.list(dir, known);
+    }
+
+    /** Takes in the bucket's {@code entries} of {@code dir} (see the class comment); under the listing lock. */
+    private void apply(String dir, List<RemoteEntry> entries) {
         Path local = paths.file(dir);
         try {
-            if (!Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS) || Placeholders.isUnlisted(local)) {
+            if (!Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS)) {
                 return;
             }
-            java.util.Map<String, String> known = new java.util.HashMap<>();
             java.util.Map<String, Path> children = new java.util.HashMap<>();
             try (var stream = Files.newDirectoryStream(local)) {
                 for (Path child : stream) {
-                    String name = child.getFileName().toString();
-                    children.put(name, child);
-                    if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
-                        known.put(name, RemoteTree.DIRECTORY);
-                    } else if (Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)) {
-                        Placeholders.synced(child).ifPresent(s -> known.put(name, s.version()));
-                    }
+                    children.put(child.getFileName().toString(), child);
                 }
             }
-            List<RemoteEntry> entries = remote.list(dir, known);
             java.util.function.Predicate<String> busyNow = busy.now();
             java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(local, LinkOption.NOFOLLOW_LINKS);
             Set<String> inBucket = new java.util.HashSet<>();
@@ -160,8 +237,8 @@ final class RemoteListing {
             }
             NodeSetup.setTimes(local, null, mtime.toInstant());
         } catch (IOException | RuntimeException e) {
-            LOG.warning(() -> "refreshing '" + dir + "' from the bucket failed; the volume keeps what it has and tries"
-                    + " again later: " + e);
+            LOG.warning(() -> "taking in the bucket's changes of '" + dir + "' failed; the volume keeps what it has and"
+                    + " tries again later: " + e);
         }
     }
 

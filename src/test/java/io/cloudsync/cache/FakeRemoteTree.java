@@ -50,8 +50,29 @@ final class FakeRemoteTree implements RemoteTree {
         contents.remove(path);
     }
 
+    private volatile java.util.concurrent.CountDownLatch stall = new java.util.concurrent.CountDownLatch(0);
+
+    /** Listings hang (as on a server that accepts the connection and then stalls) until {@link #endStall}. */
+    void stallListings() {
+        stall = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    void endStall() {
+        stall.countDown();
+    }
+
     @Override
-    public synchronized List<RemoteEntry> list(String dir, Map<String, String> known) {
+    public List<RemoteEntry> list(String dir, Map<String, String> known) throws IOException {
+        try {
+            stall.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the fake server stalled", e);
+        }
+        return listNow(dir, known);
+    }
+
+    private synchronized List<RemoteEntry> listNow(String dir, Map<String, String> known) {
         listings.add(dir);
         List<RemoteEntry> out = new ArrayList<>();
         for (Map.Entry<String, RemoteEntry> e : entries.entrySet()) {

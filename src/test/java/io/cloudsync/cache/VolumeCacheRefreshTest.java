@@ -75,6 +75,24 @@ class VolumeCacheRefreshTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aStalledServerDoesNotHoldALookAtAStaleDirectoryButItsChangesComeInWhenItAnswers() throws Exception {
+        remote.file("late.txt", bytes("late\n"), 0644, 0, 0, Instant.EPOCH);
+        remote.stallListings();
+        try {
+            Thread.sleep(REFRESH.toMillis() * 2); // not synchronization: lets the listing of the root grow stale
+            long start = System.nanoTime();
+            assertEquals(List.of("keep.txt", "readme.txt"), names(), "the volume's view while the server stalls");
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            org.junit.jupiter.api.Assertions.assertTrue(tookMillis < RemoteListing.REFRESH_WAIT_MILLIS + 1500,
+                    "the look took " + tookMillis + " ms");
+        } finally {
+            remote.endStall();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> names().contains("late.txt"));
+    }
+
+    @Test
     void anObjectReplacedByAnotherToolIsReadInItsNewVersion() throws IOException {
         assertEquals("hello\n", read("/readme.txt")); // fetched: the cache holds the old bytes
         remote.replace("readme.txt", bytes("replaced, longer\n"));
