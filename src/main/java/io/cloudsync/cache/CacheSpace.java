@@ -51,12 +51,22 @@ final class CacheSpace {
     private final Condition roomMade = lock.newCondition();
     /** Last read or open of a path (nanoTime), for least-recently-used order; unknown paths count as oldest. */
     private final Map<String, Long> lastAccess = new ConcurrentHashMap<>();
+    /** How many paths {@link #lastAccess} keeps at most by default (about 100 bytes each). */
+    static final int MAX_TRACKED = 1_000_000;
+    private final int maxTracked;
+    private final java.util.concurrent.atomic.AtomicBoolean trimming = new java.util.concurrent.atomic.AtomicBoolean();
     private long used = -1;
     /** Bytes reserved for writes and fetches still under way: a measurement does not see them yet. */
     private long inFlight;
 
     CacheSpace(CachePaths paths, long bound, Supplier<Predicate<String>> busyPaths, BooleanSupplier uploadsWaiting,
                RemoteContent remoteContent) {
+        this(paths, bound, busyPaths, uploadsWaiting, remoteContent, MAX_TRACKED);
+    }
+
+    CacheSpace(CachePaths paths, long bound, Supplier<Predicate<String>> busyPaths, BooleanSupplier uploadsWaiting,
+               RemoteContent remoteContent, int maxTracked) {
+        this.maxTracked = maxTracked;
         this.paths = paths;
         this.bound = bound;
         this.busyPaths = busyPaths;
@@ -71,7 +81,27 @@ final class CacheSpace {
     void touched(String rel) {
         if (bounded()) {
             lastAccess.put(rel, System.nanoTime());
+            if (lastAccess.size() > maxTracked && trimming.compareAndSet(false, true)) {
+                try {
+                    forgetOldestHalf();
+                } finally {
+                    trimming.set(false);
+                }
+            }
         }
+    }
+
+    /**
+     * Keeps the access map bounded on a volume whose reads touch millions of distinct files: the oldest half is
+     * forgotten, and a path not in the map counts as oldest, which is what those paths were anyway.
+     */
+    private void forgetOldestHalf() {
+        long[] times = lastAccess.values().stream().mapToLong(Long::longValue).sorted().toArray();
+        if (times.length == 0) {
+            return;
+        }
+        long median = times[times.length / 2];
+        lastAccess.values().removeIf(t -> t < median);
     }
 
     /** Something was uploaded or removed: waiting writers look again. */
@@ -197,6 +227,11 @@ final class CacheSpace {
 
     static long roundUp(long bytes) {
         return (bytes + BLOCK - 1) / BLOCK * BLOCK;
+    }
+
+    /** How many paths the least-recently-used order knows now. */
+    int trackedPaths() {
+        return lastAccess.size();
     }
 
     /** Evicts one file for tests and tools; true if it was clean and is now a placeholder. */

@@ -105,4 +105,15 @@ class CacheSpaceTest {
         assertArrayEquals(contents[2], readAll("/f2"), "fetched again after eviction");
         assertEquals(42, Files.readAllBytes(tmp.resolve("data/f1"))[0]);
     }
+
+    @Test
+    void readingMoreDistinctFilesThanItTracksKeepsTheAccessOrderBoundedAndForgetsTheOldest() {
+        CacheSpace space = new CacheSpace(new CachePaths(tmp.resolve("other")), BOUND, () -> p -> false, () -> false,
+                null, 10);
+        for (int i = 0; i < 1000; i++) {
+            space.touched("file-" + i);
+            assertTrue(space.trackedPaths() <= 11, "tracked " + space.trackedPaths() + " paths after " + (i + 1));
+        }
+        assertTrue(space.trackedPaths() >= 5, "the newest half stays: " + space.trackedPaths());
+    }
 }
