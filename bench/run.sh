@@ -8,6 +8,10 @@
 # Sizes and counts (environment; the defaults make a run of under 15 minutes on 2 cores):
 #   BENCH_SIZE_MB=1024  W1/W2 file size      BENCH_FILES=5000 BENCH_DIRS=50  W3/W4 tree
 #   BENCH_RENAME_FILES=1000  W5              BENCH_EXIT_FILES=100  W7        BENCH_SQLITE_TX=2000  W8
+#   BENCH_BIGDIR_FILES=...  W9: files in one directory (0 skips W9)
+#   BENCH_HUGE_OBJECTS=...  W10: objects in the bucket, in directories of BENCH_HUGE_PER_DIR=1000, plus
+#     BENCH_HUGE_ROOT_FILES=100 at the root (0 skips W10)     BENCH_BIG_REPS=1  repetitions that run W9/W10
+#   BENCH_ONLY=w9,w10  only these workloads (empty: all; w2 needs w1, w4 needs w3)
 #   BENCH_REPS=2  repetitions (each ~6-7 min) BENCH_DRIVERS="local cloudsync rclone"  BENCH_RCLONE=rclone
 #   BENCH_WRITEBACK_DELAY=1s  cloudsync's writeback-delay (rclone: --vfs-write-back 1s)
 #   BENCH_DURABLE_TIMEOUT=300 / BENCH_EXIT_TIMEOUT=15  seconds to wait for the bucket (W7: after the exit)
@@ -18,6 +22,8 @@ ROOT=$PWD
 
 : "${BENCH_SIZE_MB:=1024}" "${BENCH_FILES:=5000}" "${BENCH_DIRS:=50}" "${BENCH_RENAME_FILES:=1000}"
 : "${BENCH_EXIT_FILES:=100}" "${BENCH_SQLITE_TX:=2000}" "${BENCH_REPS:=2}"
+: "${BENCH_BIGDIR_FILES:=100000}" "${BENCH_HUGE_OBJECTS:=1000000}" "${BENCH_HUGE_PER_DIR:=1000}"
+: "${BENCH_HUGE_ROOT_FILES:=100}" "${BENCH_BIG_REPS:=1}" "${BENCH_ONLY:=}"
 : "${BENCH_DRIVERS:=local cloudsync rclone}" "${BENCH_WRITEBACK_DELAY:=1s}"
 : "${BENCH_DURABLE_TIMEOUT:=300}" "${BENCH_EXIT_TIMEOUT:=15}" "${BENCH_POLL:=0.1}"
 : "${BENCH_OUT:=$ROOT/build/bench}" "${BENCH_DOC:=$ROOT/docs/PERFORMANCE.md}" "${MVN:=mvn -B -q}"
@@ -37,6 +43,7 @@ source bench/driver-local.sh
 source bench/driver-cloudsync.sh
 source bench/driver-rclone.sh
 source bench/workloads.sh
+source bench/workloads-big.sh
 
 cleanup() {
   trap - EXIT INT TERM
@@ -78,6 +85,10 @@ record_context() {
   printf '{"config":{"size_mb":%s,"files":%s,"dirs":%s,"rename_files":%s,"exit_files":%s,"sqlite_tx":%s,' \
     "$BENCH_SIZE_MB" "$BENCH_FILES" "$BENCH_DIRS" "$BENCH_RENAME_FILES" "$BENCH_EXIT_FILES" "$BENCH_SQLITE_TX" \
     >> "$BENCH_OUT/raw.jsonl"
+  printf '"bigdir_files":%s,"huge_objects":%s,"huge_dirs":%s,"huge_per_dir":%s,"huge_root_files":%s,' \
+    "$(want w9 && echo "$BENCH_BIGDIR_FILES" || echo 0)" "$(want w10 && echo "$BENCH_HUGE_OBJECTS" || echo 0)" \
+    "$(huge_dirs)" "$BENCH_HUGE_PER_DIR" "$BENCH_HUGE_ROOT_FILES" >> "$BENCH_OUT/raw.jsonl"
+  printf '"big_reps":%s,"only":"%s",' "$BENCH_BIG_REPS" "$(json_escape "$BENCH_ONLY")" >> "$BENCH_OUT/raw.jsonl"
   printf '"reps":%s,"writeback_delay":"%s","durable_timeout":%s,"exit_timeout":%s,"drivers":"%s"}}\n' \
     "$BENCH_REPS" "$BENCH_WRITEBACK_DELAY" "$BENCH_DURABLE_TIMEOUT" "$BENCH_EXIT_TIMEOUT" "$BENCH_DRIVERS" \
     >> "$BENCH_OUT/raw.jsonl"
@@ -93,6 +104,7 @@ main() {
   bench_image_build || { say "could not build the workload image"; return 1; }
   record_context
   s3_start || return 1
+  if want w10; then huge_prepare || warn "W10 is not measured in this run"; fi
 
   local drivers=()
   for driver in $BENCH_DRIVERS; do

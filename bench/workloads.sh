@@ -1,4 +1,4 @@
-# The workloads W1..W8 of issue 5 (sourced), run for one driver and one repetition by run_session.
+# The workloads W1..W10 of issue 5 (sourced), run for one driver and one repetition by run_session.
 #
 # A "holder" container keeps the volume mounted between the steps, as a long-running service would: Docker
 # unmounts a volume when its last container exits, and what a driver does then is W7's subject, not the
@@ -104,33 +104,66 @@ bare_upload() {
   rm -rf "$(s3_dir "bare/r$REP")"
 }
 
+# want WORKLOAD: the run measures it (BENCH_ONLY, a list such as "w9,w10", empty for all; a size of 0 skips W9/W10).
+want() {
+  case $1 in
+    w9) [ "$BENCH_BIGDIR_FILES" -gt 0 ] || return 1 ;;
+    w10) [ "$BENCH_HUGE_OBJECTS" -gt 0 ] || return 1 ;;
+  esac
+  [ -z "$BENCH_ONLY" ] && return 0
+  case ",$(echo "$BENCH_ONLY" | tr ' ' ','),," in
+    *",$1,"*) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# Whether the session's own volume (W1..W9) is needed at all; W10 makes volumes of its own.
+want_session_volume() {
+  local w
+  for w in w1 w2 w3 w4 w5 w6 w7 w8 w9; do want "$w" && return 0; done
+  return 1
+}
+
+# The steps in order; W2 reads W1's file and W4 lists W3's tree, so selecting w2 or w4 alone measures nothing.
 run_workloads() {
   local bytes=$((BENCH_SIZE_MB * 1024 * 1024)) entries lines=
   entries=$((BENCH_FILES + 1 + (BENCH_DIRS > 1 ? BENCH_DIRS : 0)))
-  w1_write_and_durable
-  EXPECT=$bytes EXPECT_WHAT=bytes timed w2_warm read_big /data/w1.bin
+  want w1 && w1_write_and_durable
+  want w2 && EXPECT=$bytes EXPECT_WHAT=bytes timed w2_warm read_big /data/w1.bin
 
-  timed w3_create create_tree /data/w3 "$BENCH_DIRS" "$BENCH_FILES" 4096 \
-    && durable w3_durable "$END" s3_count_is "$PREFIX/w3" "$BENCH_FILES"
-  EXPECT=$entries timed w4_find_warm find_count /data/w3
-  timed w4_ls_warm ls_lr /data/w3 && lines=${RESULT%% *}
+  if want w3; then
+    timed w3_create create_tree /data/w3 "$BENCH_DIRS" "$BENCH_FILES" 4096 \
+      && durable w3_durable "$END" s3_count_is "$PREFIX/w3" "$BENCH_FILES"
+  fi
+  if want w4; then
+    EXPECT=$entries timed w4_find_warm find_count /data/w3
+    timed w4_ls_warm ls_lr /data/w3 && lines=${RESULT%% *}
+  fi
 
-  cold
-  EXPECT=$bytes EXPECT_WHAT=bytes timed w2_cold read_big /data/w1.bin
-  EXPECT=$entries timed w4_find_cold find_count /data/w3
-  cold
-  EXPECT=$lines EXPECT_WHAT="lines of ls -lR" timed w4_ls_cold ls_lr /data/w3
+  if want w2 || want w4; then
+    cold
+    want w2 && EXPECT=$bytes EXPECT_WHAT=bytes timed w2_cold read_big /data/w1.bin
+    want w4 && EXPECT=$entries timed w4_find_cold find_count /data/w3
+  fi
+  if want w4; then
+    cold
+    EXPECT=$lines EXPECT_WHAT="lines of ls -lR" timed w4_ls_cold ls_lr /data/w3
+  fi
 
   # W5: a directory whose files are all in the bucket, renamed.
-  op create_tree /data/w5 1 "$BENCH_RENAME_FILES" 4096 > /dev/null \
-    && durable "" "$(now)" s3_count_is "$PREFIX/w5" "$BENCH_RENAME_FILES"
-  timed w5_rename rename /data/w5 /data/w5r \
-    && durable w5_durable "$END" s3_moved "$PREFIX/w5" "$PREFIX/w5r" "$BENCH_RENAME_FILES"
+  if want w5; then
+    op create_tree /data/w5 1 "$BENCH_RENAME_FILES" 4096 > /dev/null \
+      && durable "" "$(now)" s3_count_is "$PREFIX/w5" "$BENCH_RENAME_FILES"
+    timed w5_rename rename /data/w5 /data/w5r \
+      && durable w5_durable "$END" s3_moved "$PREFIX/w5" "$PREFIX/w5r" "$BENCH_RENAME_FILES"
+  fi
 
-  timed w6_delete delete_all /data && durable w6_durable "$END" s3_empty "$PREFIX"
+  want w6 && timed w6_delete delete_all /data && durable w6_durable "$END" s3_empty "$PREFIX"
 
-  w7_last_exit
-  w8_sqlite
+  want w7 && w7_last_exit
+  want w8 && w8_sqlite
+  want w9 && [ "$REP" -le "$BENCH_BIG_REPS" ] && w9_big_dir
+  return 0
 }
 
 # W7: a short-lived container writes and exits as the volume's last user; nothing asks for durability.
@@ -167,11 +200,21 @@ w8_sqlite() {
   fi
 }
 
-# run_session DRIVER REP: a fresh volume on a fresh bucket prefix, every workload, then the volume removed.
+# run_session DRIVER REP: a fresh volume on a fresh bucket prefix, every workload, then the volume removed;
+# then W10, on volumes of its own over the bucket's big prefix.
 run_session() {
   DRIVER=$1 REP=$2 PEAK_RSS=
   VOL=bench-$BENCH_RUN_ID-$DRIVER-$REP
   PREFIX=$DRIVER-r$REP
+  if want_session_volume; then
+    session_workloads
+  fi
+  if want w10 && [ "$REP" -le "$BENCH_BIG_REPS" ]; then
+    w10_huge_bucket
+  fi
+}
+
+session_workloads() {
   say "== $DRIVER, repetition $REP (volume $VOL)"
   if ! drv volume_create "$VOL" "$PREFIX"; then
     record "$DRIVER" "$REP" session null "docker volume create failed"

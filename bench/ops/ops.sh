@@ -34,6 +34,20 @@ create_tree() {
   echo "$t0 $(now) $i"
 }
 
+# create_flat DIR NFILES: NFILES empty files f0, f1, ... in one directory, by the shell's own redirection
+# (no process per file).
+create_flat() {
+  dir=$1 nfiles=$2
+  t0=$(now)
+  mkdir -p "$dir"
+  i=0
+  while [ "$i" -lt "$nfiles" ]; do
+    : > "$dir/f$i"
+    i=$((i + 1))
+  done
+  echo "$t0 $(now) $i"
+}
+
 op=$1
 shift
 case "$op" in
@@ -50,6 +64,12 @@ case "$op" in
   find_count) # DIR
     t0=$(now)
     n=$(find "$1" | wc -l)
+    echo "$t0 $(now) $n" ;;
+  create_flat)
+    create_flat "$@" ;;
+  ls_l) # DIR: one directory's long listing (a "total" line and one line an entry)
+    t0=$(now)
+    n=$(ls -l "$1" | wc -l)
     echo "$t0 $(now) $n" ;;
   ls_lr) # DIR
     t0=$(now)

@@ -1,6 +1,7 @@
 package io.cloudsync.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,7 +46,7 @@ final class BenchMetrics {
         long exitFiles = config.path("exit_files").asLong(100);
         long tx = config.path("sqlite_tx").asLong(2000);
         double delay = seconds(config.path("writeback_delay").asText("1s"));
-        return List.of(
+        var metrics = new ArrayList<>(List.of(
                 timeVsLocal("w1_write", "W1 write " + size + " MiB + fsync", 1.2),
                 new Metric("w1_durable", "W1 durable: fsync returned → object in bucket", "s", Kind.RATIO_TO_BARE,
                         1.5, "≤ 1.5x bare MinIO-client upload", false),
@@ -70,11 +71,42 @@ final class BenchMetrics {
                 new Metric("peak_rss_mib", "plugin peak RSS (VmHWM)", "MiB", Kind.AT_MOST, 300, "≤ 300 MiB", false),
                 info("start_to_socket", "plugin start → socket answers Capabilities", "s"),
                 new Metric("start_to_ready", "plugin start (`docker plugin enable`) → serving (List answers)", "s",
-                        Kind.AT_MOST, 2, "≤ 2 s", false));
+                        Kind.AT_MOST, 2, "≤ 2 s", false)));
+        metrics.addAll(big(config));
+        return metrics;
+    }
+
+    /** W9 and W10, when the run measured them (a size of 0 skips them). */
+    private static List<Metric> big(JsonNode config) {
+        var metrics = new ArrayList<Metric>();
+        long bigdir = config.path("bigdir_files").asLong(0);
+        if (bigdir > 0) {
+            metrics.add(infoVsLocal("w9_create", "W9 create " + bigdir + " empty files in one dir"));
+            metrics.add(info("w9_durable", "W9 created → all in bucket", "s"));
+            metrics.add(timeVsLocal("w9_ls_warm", "W9 `ls -l` of " + bigdir + " files in one dir, warm", 5));
+            metrics.add(timeVsLocal("w9_ls_cold", "W9 `ls -l` of " + bigdir + " files in one dir, cold", 5));
+        }
+        long huge = config.path("huge_objects").asLong(0);
+        if (huge > 0) {
+            long dirs = config.path("huge_dirs").asLong(huge / 1000);
+            long perDir = config.path("huge_per_dir").asLong(1000);
+            long rootFiles = config.path("huge_root_files").asLong(0);
+            String bucket = "W10 bucket of " + (dirs * perDir + rootFiles) + " objects (" + dirs + " dirs of " + perDir
+                    + ", " + rootFiles + " at the root)";
+            metrics.add(new Metric("w10_mount_ls", bucket + ": `docker volume create` + new container's `ls -l` of the"
+                    + " root (local: a bind mount of the same root shape)", "s", Kind.AT_MOST, 2, "≤ 2 s", true));
+            metrics.add(infoVsLocal("w10_subdir_ls", "W10 first `ls -l` of one dir of " + perDir + " objects"));
+        }
+        return metrics;
     }
 
     private static Metric timeVsLocal(String id, String label, double ratio) {
         return new Metric(id, label, "s", Kind.RATIO_TO_LOCAL, ratio, "≤ " + fmt(ratio) + "x local", true);
+    }
+
+    /** A time with no target, shown beside local's and as a ratio to it. */
+    private static Metric infoVsLocal(String id, String label) {
+        return new Metric(id, label, "s", Kind.INFO, Double.NaN, "", true);
     }
 
     private static Metric info(String id, String label, String unit) {

@@ -104,8 +104,9 @@ public final class BenchReport {
 
     private String write(Path out) throws IOException {
         Files.createDirectories(out);
-        List<Metric> metrics = BenchMetrics.all(config);
         var stats = summarise();
+        // A row no step of this run recorded (a workload left out by BENCH_ONLY) is left out of the table.
+        List<Metric> metrics = BenchMetrics.all(config).stream().filter(m -> stats.containsKey(m.id())).toList();
         String table = new BenchTable(metrics, stats, unavailable).render();
         Files.writeString(out.resolve("table.md"), header() + "\n" + table, StandardCharsets.UTF_8);
 
@@ -141,9 +142,27 @@ public final class BenchReport {
                 + "Sizes: W1/W2 " + config.path("size_mb").asText() + " MiB; W3/W4 " + config.path("files").asText()
                 + " files in " + config.path("dirs").asText() + " dirs; W5 " + config.path("rename_files").asText()
                 + " files; W7 " + config.path("exit_files").asText() + " files; W8 " + config.path("sqlite_tx").asText()
-                + " transactions; writeback-delay " + config.path("writeback_delay").asText() + "; "
+                + " transactions;" + bigSizes() + " writeback-delay " + config.path("writeback_delay").asText() + "; "
                 + config.path("reps").asText() + " repetition(s), medians (min–max). One S3Proxy (filesystem-nio2"
                 + " backend) on 127.0.0.1 for all.\n";
+    }
+
+    /** W9/W10's sizes and repetitions, when they ran; and the selection of workloads, when there was one. */
+    private String bigSizes() {
+        String text = "";
+        if (config.path("bigdir_files").asLong(0) > 0) {
+            text += " W9 " + config.path("bigdir_files").asText() + " files;";
+        }
+        if (config.path("huge_objects").asLong(0) > 0) {
+            text += " W10 " + config.path("huge_objects").asText() + " objects;";
+        }
+        if (!text.isEmpty()) {
+            text += " W9/W10 in " + config.path("big_reps").asText("1") + " repetition(s);";
+        }
+        if (!config.path("only").asText("").isEmpty()) {
+            text += " only " + config.path("only").asText() + ";";
+        }
+        return text;
     }
 
     private void updateDoc(Path doc, String table) throws IOException {

@@ -121,6 +121,7 @@ final class BenchTable {
     double ratio(Metric m, String driver) {
         BenchStats base = switch (m.kind()) {
             case RATIO_TO_LOCAL -> get(m.id(), LOCAL);
+            case INFO -> m.localHasIt() ? get(m.id(), LOCAL) : null;
             case RATIO_TO_BARE -> get(BARE_UPLOAD, BARE);
             default -> null;
         };
@@ -132,7 +133,8 @@ final class BenchTable {
     }
 
     private String ratioText(Metric m, String driver) {
-        if (m.kind() != Kind.RATIO_TO_LOCAL && m.kind() != Kind.RATIO_TO_BARE) {
+        boolean infoBesideLocal = m.kind() == Kind.INFO && m.localHasIt();
+        if (m.kind() != Kind.RATIO_TO_LOCAL && m.kind() != Kind.RATIO_TO_BARE && !infoBesideLocal) {
             return "—";
         }
         double r = ratio(m, driver);

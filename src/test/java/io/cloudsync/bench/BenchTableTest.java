@@ -62,4 +62,24 @@ class BenchTableTest {
         assertTrue(rows.endsWith("| **no** |"), "a lost row misses the target: " + rows);
         assertTrue(table.contains("- rclone was not run: rclone is not installed"), table);
     }
+
+    @Test
+    void bigWorkloadsHaveRowsOnlyWhenRunAndTimesWithoutTargetShowTheirRatio() {
+        var none = BenchMetrics.all(new ObjectMapper().createObjectNode().put("bigdir_files", 0).put("huge_objects", 0));
+        assertTrue(none.stream().noneMatch(m -> m.id().startsWith("w9") || m.id().startsWith("w10")), none.toString());
+
+        var metrics = BenchMetrics.all(new ObjectMapper().createObjectNode().put("bigdir_files", 100000)
+                .put("huge_objects", 20000).put("huge_dirs", 20).put("huge_per_dir", 1000).put("huge_root_files", 100));
+        var stats = Map.of(
+                "w9_create", Map.of("local", BenchStats.of(List.of(2.0), List.of()),
+                        "cloudsync", BenchStats.of(List.of(8.0), List.of())),
+                "w10_mount_ls", Map.of("local", BenchStats.of(List.of(0.5), List.of()),
+                        "cloudsync", BenchStats.of(List.of(1.5), List.of())));
+        String table = new BenchTable(metrics, stats, Map.of()).render();
+
+        String create = row(table, "W9 create 100000 empty files");
+        assertTrue(create.contains("| 2.00 s | 8.00 s | — | 4.00x | — | — |  |"), create);
+        String mount = row(table, "W10 bucket of 20100 objects (20 dirs of 1000, 100 at the root)");
+        assertTrue(mount.contains("| 0.50 s | 1.50 s | — | — | — | ≤ 2 s | yes |"), mount);
+    }
 }
