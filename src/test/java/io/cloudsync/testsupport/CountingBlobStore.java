@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.domain.Blob;
+import org.jclouds.blobstore.domain.BlobMetadata;
 import org.jclouds.blobstore.options.GetOptions;
 import org.jclouds.blobstore.util.ForwardingBlobStore;
 import org.jclouds.io.Payload;
@@ -14,11 +15,14 @@ import org.jclouds.io.Payloads;
 /**
  * The blob store behind {@link S3ProxyServer}, counting the object bytes it hands to S3Proxy for GET requests
  * (and for part copies, which read the source the same way). Bytes are counted as they are read, so an
- * abandoned GET counts only what was actually sent.
+ * abandoned GET counts only what was actually sent. Also counts the calls S3Proxy makes for HEAD requests
+ * (blob metadata) and for GET requests (blobs), as S3ProxyServerTest checks that they map one to one.
  */
 final class CountingBlobStore extends ForwardingBlobStore {
 
     private final AtomicLong bytesServed = new AtomicLong();
+    private final AtomicLong heads = new AtomicLong();
+    private final AtomicLong gets = new AtomicLong();
 
     CountingBlobStore(BlobStore delegate) {
         super(delegate);
@@ -33,17 +37,35 @@ final class CountingBlobStore extends ForwardingBlobStore {
         return bytesServed.get();
     }
 
+    long heads() {
+        return heads.get();
+    }
+
+    long gets() {
+        return gets.get();
+    }
+
     void reset() {
         bytesServed.set(0);
+        heads.set(0);
+        gets.set(0);
+    }
+
+    @Override
+    public BlobMetadata blobMetadata(String container, String name) {
+        heads.incrementAndGet();
+        return super.blobMetadata(container, name);
     }
 
     @Override
     public Blob getBlob(String container, String name) {
+        gets.incrementAndGet();
         return counted(super.getBlob(container, name));
     }
 
     @Override
     public Blob getBlob(String container, String name, GetOptions options) {
+        gets.incrementAndGet();
         return counted(super.getBlob(container, name, options));
     }
 
