@@ -160,10 +160,12 @@ final class CacheSpace {
                     continue;
                 }
                 long size = (Long) a.get("size");
-                Optional<Placeholders.RemoteFile> remote = Placeholders.remoteFile(file);
-                long bytes = remote.map(r -> presentBytes(r.present(), size)).orElse(roundUp(size));
-                total += bytes;
                 String rel = paths.relativize(file);
+                Optional<Placeholders.RemoteFile> remote = Placeholders.remoteFile(file);
+                // A placeholder holds what its record lists and what open handles fetched and did not record yet.
+                long bytes = remote.map(r -> presentBytes(r.present().union(remoteContent.unrecorded(rel, r.version())),
+                        size)).orElse(roundUp(size));
+                total += bytes;
                 if (bytes > 0 && !busy.test(rel) && Placeholders.equalsSynced(file, size,
                         ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toInstant())) {
                     clean.add(new Candidate(rel, file, a.get("ino"), bytes, lastAccess.getOrDefault(rel, Long.MIN_VALUE)));

@@ -29,6 +29,8 @@ final class OpenFile {
     private boolean hidden;
     /** The file was a placeholder (bytes partly in the bucket) when opened; cleared once it is complete. */
     volatile boolean placeholder;
+    /** Ranges fetched through this handle and not yet recorded in the placeholder; null if it opened no placeholder. */
+    volatile FetchedRanges fetched;
     /** Where a sequential read would go on, and the read-ahead it has earned (see RemoteContent). */
     volatile long nextReadOffset;
     volatile long readAhead = RemoteContent.MIN_FETCH;

@@ -92,6 +92,11 @@ public final class VolumeCache {
             public void done(long bytes) {
                 roomUsed(bytes);
             }
+
+            @Override
+            public long largestFetch() {
+                return cacheMaxSize / 4;
+            }
         });
         this.space = new CacheSpace(paths, cacheMaxSize, this::busyPaths, () -> !journal.pending().isEmpty(),
                 remoteContent);
@@ -177,7 +182,7 @@ public final class VolumeCache {
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
-            remoteContent.complete(file, CachePaths.relative(relPath), channel);
+            remoteContent.complete(file, CachePaths.relative(relPath), channel, null);
         }
     }
 

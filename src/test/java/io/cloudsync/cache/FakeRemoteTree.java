@@ -18,6 +18,7 @@ final class FakeRemoteTree implements RemoteTree {
     private final Map<String, byte[]> contents = new TreeMap<>();
     final List<String> listings = new CopyOnWriteArrayList<>();
     final AtomicLong fetchedBytes = new AtomicLong();
+    final AtomicLong fetches = new AtomicLong();
 
     synchronized FakeRemoteTree file(String path, byte[] content, int mode, int uid, int gid, Instant mtime) {
         entries.put(path, new RemoteEntry(name(path), NodeType.FILE, content.length, "v-" + path.hashCode(), mode,
@@ -81,6 +82,7 @@ final class FakeRemoteTree implements RemoteTree {
             at += into.write(range, at);
         }
         fetchedBytes.addAndGet(length);
+        fetches.incrementAndGet();
     }
 
     private static String name(String path) {
