@@ -22,6 +22,7 @@ final class CountingBlobStore extends ForwardingBlobStore {
 
     private final AtomicLong bytesServed = new AtomicLong();
     private final AtomicLong heads = new AtomicLong();
+    private final java.util.Map<String, AtomicLong> headsByKey = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong gets = new AtomicLong();
 
     CountingBlobStore(BlobStore delegate) {
@@ -41,6 +42,11 @@ final class CountingBlobStore extends ForwardingBlobStore {
         return heads.get();
     }
 
+    long heads(String key) {
+        AtomicLong n = headsByKey.get(key);
+        return n == null ? 0 : n.get();
+    }
+
     long gets() {
         return gets.get();
     }
@@ -48,12 +54,14 @@ final class CountingBlobStore extends ForwardingBlobStore {
     void reset() {
         bytesServed.set(0);
         heads.set(0);
+        headsByKey.clear();
         gets.set(0);
     }
 
     @Override
     public BlobMetadata blobMetadata(String container, String name) {
         heads.incrementAndGet();
+        headsByKey.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
         return super.blobMetadata(container, name);
     }
 

@@ -269,6 +269,11 @@ public final class S3ProxyServer implements AutoCloseable {
         return blobStore.heads();
     }
 
+    /** HEAD requests of object {@code key} (of any bucket) since the start or the last {@link #resetBytesServed()}. */
+    public long headRequests(String key) {
+        return blobStore.heads(key);
+    }
+
     /** GET requests of object bytes answered since the start or the last {@link #resetBytesServed()}. */
     public long getRequests() {
         return blobStore.gets();
