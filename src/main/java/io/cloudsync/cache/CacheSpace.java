@@ -92,8 +92,20 @@ final class CacheSpace {
      * The caller calls {@link #done} with the same number once the data is in the file (or was not written).
      */
     void reserve(long bytes) throws IOException {
+        reserve(bytes, true);
+    }
+
+    /**
+     * As {@link #reserve}, for work that may as well not be done (a fetch ahead of the reader): evicts if that
+     * makes room, never waits for uploads; false if there is no room now.
+     */
+    boolean tryReserve(long bytes) throws IOException {
+        return reserve(bytes, false);
+    }
+
+    private boolean reserve(long bytes, boolean wait) throws IOException {
         if (!bounded()) {
-            return;
+            return true;
         }
         long want = roundUp(bytes);
         lock.lock();
@@ -104,6 +116,9 @@ final class CacheSpace {
                 measureAndEvictLocked(want);
                 if (used + want <= bound) {
                     break;
+                }
+                if (!wait) {
+                    return false;
                 }
                 if (want > bound || !uploadsWaiting.getAsBoolean() || System.nanoTime() > deadline) {
                     LOG.warning(() -> "the cache of " + paths.dataDir() + " holds " + used + " bytes of data that is"
@@ -120,6 +135,7 @@ final class CacheSpace {
             }
             used += want;
             inFlight += want;
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for room in the cache", e);

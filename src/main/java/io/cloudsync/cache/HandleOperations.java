@@ -128,12 +128,19 @@ final class HandleOperations {
             open.nextReadOffset = Math.max(open.nextReadOffset, end);
         }
         long readAhead = open.readAhead;
-        switch (remoteContent.ensureRange(paths.file(open.path()), open.path(), open.channel, open.fetched, offset,
-                length, readAhead)) {
-            case COMPLETE -> open.placeholder = false;
+        String rel = open.path();
+        Path file = paths.file(rel);
+        switch (remoteContent.ensureRange(file, rel, open.channel, open.fetched, offset, length, readAhead)) {
+            case COMPLETE -> {
+                open.placeholder = false;
+                return;
+            }
             case FETCHED -> open.readAhead = Math.min(remoteContent.maxReadAhead(), readAhead * 2);
             case PRESENT -> {
             }
+        }
+        if (open.readAhead >= RemoteContent.PREFETCH_FROM) {
+            remoteContent.prefetch(open, file, rel, open.nextReadOffset, remoteContent.maxReadAhead());
         }
     }
 
@@ -247,6 +254,7 @@ final class HandleOperations {
         }
         String rel = file.path();
         try {
+            remoteContent.awaitPrefetch(file);
             remoteContent.recordFetched(paths.file(rel), rel, file.channel, fetched);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "recording the ranges fetched into " + rel + " of " + paths.dataDir()

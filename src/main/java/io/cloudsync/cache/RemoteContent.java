@@ -8,6 +8,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Fills placeholder files from the bucket: the ranges a read needs, with read-ahead that grows while a handle
@@ -21,6 +27,9 @@ import java.util.Optional;
  * writes the bytes and notes the range in the handle's {@link FetchedRanges}, in memory, where further reads
  * through that handle find it; the handle records them with one force when it is closed (or when a change
  * completes the file first). A crash before that forgets the note, and the ranges are fetched again.
+ *
+ * <p>A reader that streams (its read-ahead grew to {@link #PREFETCH_FROM}) has its next window fetched in the
+ * background while it reads the current one ({@link #prefetch}), so the GETs overlap its reads.
  */
 final class RemoteContent {
 
@@ -31,6 +40,9 @@ final class RemoteContent {
      * read-ahead requests (1 MiB each) to several FUSE threads at once, so they arrive a little out of order.
      */
     static final long SEQUENTIAL_SLACK = 4L << 20;
+    /** A reader whose read-ahead has grown this far streams: the next window is fetched while it reads this one. */
+    static final long PREFETCH_FROM = 4L << 20;
+    private static final Logger LOG = Logger.getLogger(RemoteContent.class.getName());
     private static final int LOCK_STRIPES = 64;
 
     /** Takes room in the cache for bytes about to be fetched (see {@link CacheSpace}). */
@@ -39,6 +51,9 @@ final class RemoteContent {
 
         /** The bytes reserved are in the file now (or were not needed). */
         void done(long bytes);
+
+        /** As {@link #reserve}, but false instead of waiting for room (for fetches nobody waits for). */
+        boolean tryReserve(long bytes) throws IOException;
 
         /** The most one fetch may reserve: a share of the cache's bound, so a fetch never waits on itself. */
         long largestFetch();
@@ -49,6 +64,8 @@ final class RemoteContent {
     private final Room room;
     /** Fetches of one file are serialised (two readers of one range fetch it once); stripes bound the locks. */
     private final Object[] locks = new Object[LOCK_STRIPES];
+    /** Runs fetches ahead of readers; at most one per open handle at a time. */
+    private final ExecutorService prefetcher = Executors.newVirtualThreadPerTaskExecutor();
 
     RemoteContent(RemoteTree remote, OpenFiles openFiles, Room room) {
         this.remote = remote;
@@ -122,6 +139,82 @@ final class RemoteContent {
             }
             keepSyncedMtime(file);
             return Outcome.FETCHED;
+        }
+    }
+
+    /**
+     * Starts fetching ahead of a streaming reader of {@code open}, in the background, so that its next reads find
+     * the bytes local instead of waiting for a GET: once less than half of [from, from + window) is local, the
+     * window from the first missing byte is fetched. At most one such fetch per handle runs at a time; none starts
+     * if the cache has no room for it now. The handle waits for it before it records and closes
+     * ({@link #awaitPrefetch}), since it writes into the handle's file.
+     */
+    void prefetch(OpenFile open, Path file, String rel, long from, long window) throws IOException {
+        Future<?> running = open.prefetch.get();
+        if (running != null && !running.isDone()) {
+            return;
+        }
+        Optional<Placeholders.RemoteFile> seen = Placeholders.remoteFile(file);
+        if (seen.isEmpty()) {
+            return;
+        }
+        RangeSet local = seen.get().present().union(open.fetched.of(seen.get().version()));
+        List<long[]> missing = local.missing(from, Math.min(open.channel.size(), from + window));
+        if (missing.isEmpty() || missing.get(0)[0] > from + window / 2) {
+            return;
+        }
+        long start = missing.get(0)[0];
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            prefetchNow(open, file, rel, start, window);
+            return null;
+        });
+        if (open.prefetch.compareAndSet(running, task)) {
+            prefetcher.execute(task);
+        }
+    }
+
+    private void prefetchNow(OpenFile open, Path file, String rel, long start, long window) {
+        try {
+            if (!room.tryReserve(window)) {
+                return; // the cache is full now: the reader fetches what it reads, as without read-ahead
+            }
+            try {
+                synchronized (lockFor(rel)) {
+                    Optional<Placeholders.RemoteFile> state = Placeholders.remoteFile(file);
+                    if (state.isEmpty()) {
+                        return;
+                    }
+                    String version = state.get().version();
+                    RangeSet local = state.get().present().union(open.fetched.of(version));
+                    for (long[] gap : local.missing(start, Math.min(open.channel.size(), start + window))) {
+                        remote.fetch(state.get().listedAs(), rel, version, gap[0], gap[1] - gap[0], open.channel);
+                        open.fetched.add(version, gap[0], gap[1]);
+                    }
+                    keepSyncedMtime(file);
+                }
+            } finally {
+                room.done(window);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Nobody waits for this fetch: a read of these bytes fetches them itself and reports the failure.
+            LOG.log(Level.FINE, "fetching ahead of the reader of " + rel + " from byte " + start + " failed", e);
+        }
+    }
+
+    /** Waits until the handle's fetch ahead (if any) has ended: it writes into the handle's file. */
+    void awaitPrefetch(OpenFile open) throws IOException {
+        Future<?> running = open.prefetch.get();
+        if (running == null) {
+            return;
+        }
+        try {
+            running.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the fetch ahead of the reader of "
+                    + open.path());
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("fetching ahead of the reader of " + open.path() + " failed", e.getCause());
         }
     }
 

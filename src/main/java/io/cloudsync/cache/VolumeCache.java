@@ -94,6 +94,11 @@ public final class VolumeCache {
             }
 
             @Override
+            public boolean tryReserve(long bytes) throws IOException {
+                return space.tryReserve(bytes);
+            }
+
+            @Override
             public long largestFetch() {
                 return cacheMaxSize / 4;
             }

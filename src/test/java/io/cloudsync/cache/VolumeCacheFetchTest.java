@@ -3,6 +3,7 @@ package io.cloudsync.cache;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 
 import io.cloudsync.journal.Journal;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * How a placeholder is filled by reads (a fake bucket): what a handle fetched is recorded in the placeholder only
  * when the handle closes, after one force, so a crash before that fetches it again rather than reading holes as
  * data; each byte is fetched once per handle; read-ahead keeps growing while the kernel's reads arrive a little out
- * of order, and starts small after a seek.
+ * of order, and starts small after a seek; a streaming reader has its next window fetched in the background.
  */
 class VolumeCacheFetchTest {
 
@@ -160,11 +162,40 @@ class VolumeCacheFetchTest {
         for (int off = 0; off < 16 * MIB; off += MIB) {
             read(cache, h, off, MIB);
         }
-        long before = remote.fetchedBytes.get();
-        long far = 40L * MIB;
+        long far = 44L * MIB; // beyond what was read ahead
         assertArrayEquals(expected(far, 4096), read(cache, h, far, 4096));
-        long forTheSeek = remote.fetchedBytes.get() - before;
-        assertTrue(forTheSeek <= RemoteContent.MIN_FETCH + 4096, "a 4 KiB read after a seek fetched " + forTheSeek);
+        long[] forTheSeek = remote.fetchLog.stream().filter(f -> f[0] == far).findFirst().orElseThrow();
+        assertTrue(forTheSeek[1] <= RemoteContent.MIN_FETCH + 4096, "a 4 KiB read after a seek fetched " + forTheSeek[1]);
         cache.release(h);
+    }
+
+    @Test
+    void aStreamingReaderFindsTheNextWindowFetchedAheadAndEachByteIsFetchedOnce() throws IOException {
+        long h = cache.open("/big.bin", Set.of(StandardOpenOption.READ));
+        for (int off = 0; off < 12 * MIB; off += MIB) {
+            assertArrayEquals(expected(off, MIB), read(cache, h, off, MIB));
+        }
+        await("a window fetched ahead of the reader").atMost(Duration.ofSeconds(30))
+                .until(() -> remote.fetchedBytes.get() >= 32L * MIB);
+        for (int off = 12 * MIB; off < big.length; off += MIB) {
+            assertArrayEquals(expected(off, MIB), read(cache, h, off, MIB), "at " + off);
+        }
+        cache.release(h);
+        assertEquals(big.length, remote.fetchedBytes.get(), "fetched ahead and on demand, never twice");
+        assertTrue(Placeholders.remoteFile(placeholder()).isEmpty(), "what was fetched ahead is recorded at close");
+    }
+
+    @Test
+    void aHandleClosedWhileItsFetchAheadRunsRecordsWhatItFetched() throws IOException {
+        long h = cache.open("/big.bin", Set.of(StandardOpenOption.READ));
+        for (int off = 0; off < 8 * MIB; off += MIB) {
+            read(cache, h, off, MIB);
+        }
+        cache.release(h); // waits for the fetch ahead, then records
+        long fetched = remote.fetchedBytes.get();
+        assertTrue(fetched > 8L * MIB, "fetched ahead: " + fetched);
+        RangeSet recorded = recorded();
+        long recordedBytes = recorded.ranges().stream().mapToLong(r -> r[1] - r[0]).sum();
+        assertEquals(fetched, recordedBytes, "everything fetched is recorded: " + recorded.format());
     }
 }

@@ -21,6 +21,7 @@ import org.jclouds.io.Payloads;
 final class CountingBlobStore extends ForwardingBlobStore {
 
     private final AtomicLong bytesServed = new AtomicLong();
+    private final java.util.Map<String, AtomicLong> bytesByKey = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong heads = new AtomicLong();
     private final java.util.Map<String, AtomicLong> headsByKey = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong gets = new AtomicLong();
@@ -42,6 +43,11 @@ final class CountingBlobStore extends ForwardingBlobStore {
         return heads.get();
     }
 
+    long bytesServed(String key) {
+        AtomicLong n = bytesByKey.get(key);
+        return n == null ? 0 : n.get();
+    }
+
     long heads(String key) {
         AtomicLong n = headsByKey.get(key);
         return n == null ? 0 : n.get();
@@ -53,6 +59,7 @@ final class CountingBlobStore extends ForwardingBlobStore {
 
     void reset() {
         bytesServed.set(0);
+        bytesByKey.clear();
         heads.set(0);
         headsByKey.clear();
         gets.set(0);
@@ -82,6 +89,7 @@ final class CountingBlobStore extends ForwardingBlobStore {
             return blob;
         }
         Payload original = blob.getPayload();
+        AtomicLong ofKey = bytesByKey.computeIfAbsent(blob.getMetadata().getName(), k -> new AtomicLong());
         InputStream counting;
         try {
             counting = new FilterInputStream(original.openStream()) {
@@ -90,6 +98,7 @@ final class CountingBlobStore extends ForwardingBlobStore {
                     int b = super.read();
                     if (b >= 0) {
                         bytesServed.incrementAndGet();
+                        ofKey.incrementAndGet();
                     }
                     return b;
                 }
@@ -99,6 +108,7 @@ final class CountingBlobStore extends ForwardingBlobStore {
                     int n = super.read(buffer, off, len);
                     if (n > 0) {
                         bytesServed.addAndGet(n);
+                        ofKey.addAndGet(n);
                     }
                     return n;
                 }

@@ -269,6 +269,11 @@ public final class S3ProxyServer implements AutoCloseable {
         return blobStore.heads();
     }
 
+    /** Bytes of object {@code key} (of any bucket) sent since the start or the last {@link #resetBytesServed()}. */
+    public long bytesServed(String key) {
+        return blobStore.bytesServed(key);
+    }
+
     /** HEAD requests of object {@code key} (of any bucket) since the start or the last {@link #resetBytesServed()}. */
     public long headRequests(String key) {
         return blobStore.heads(key);

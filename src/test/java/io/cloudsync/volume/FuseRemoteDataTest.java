@@ -101,7 +101,7 @@ class FuseRemoteDataTest {
         s3.resetBytesServed();
         assertEquals(sha256(big), sh("sha256sum big.bin").split(" ")[0]);
         assertEquals(0, s3.headRequests(PREFIX + "/big.bin"), "the listed version is checked by the GETs themselves");
-        assertEquals(big.length, s3.bytesServed());
+        assertEquals(big.length, s3.bytesServed(PREFIX + "/big.bin"));
         assertTrue(s3.getRequests() <= 12, s3.getRequests() + " GETs for 32 MiB read on sequentially");
     }
 
