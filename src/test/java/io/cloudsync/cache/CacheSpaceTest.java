@@ -118,6 +118,17 @@ class CacheSpaceTest {
     }
 
     @Test
+    void aFetchNobodyWaitsForGetsNoRoomWhenOnlyUploadsCouldMakeItAndDoesNotWait() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("other-cache"));
+        Files.write(dir.resolve("not-uploaded"), new byte[(int) (BOUND - 64 * 1024)]);
+        RemoteContent content = new RemoteContent(RemoteTree.NONE, new OpenFiles(), null);
+        CacheSpace space = new CacheSpace(new CachePaths(dir), BOUND, () -> p -> false, () -> true, content);
+        assertFalse(space.tryReserve(256 * 1024), "no room without an upload: the fetch ahead is skipped");
+        space.reserve(16 * 1024); // what fits is still given
+        space.done(16 * 1024);
+    }
+
+    @Test
     void aFileChangedLocallyIsNeverEvicted() throws IOException {
         long h = cache.open("/f1", Set.of(StandardOpenOption.WRITE));
         cache.write(h, ByteBuffer.wrap(new byte[] {42}), 0);

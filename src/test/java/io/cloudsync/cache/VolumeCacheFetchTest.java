@@ -170,6 +170,19 @@ class VolumeCacheFetchTest {
     }
 
     @Test
+    void readAheadIsAtMostAQuarterOfTheCacheBound() throws IOException {
+        long bound = 16L * MIB;
+        VolumeCache bounded = new VolumeCache(tmp.resolve("data"), journal, false, remote, Duration.ZERO, bound);
+        long h = bounded.open("/big.bin", Set.of(StandardOpenOption.READ));
+        for (int off = 0; off < 32 * MIB; off += MIB) {
+            assertArrayEquals(expected(off, MIB), read(bounded, h, off, MIB), "at " + off);
+        }
+        bounded.release(h);
+        long largest = remote.fetchLog.stream().mapToLong(f -> f[1]).max().orElseThrow();
+        assertTrue(largest <= bound / 4 + MIB, "one fetch of " + largest + " bytes in a cache of " + bound);
+    }
+
+    @Test
     void aStreamingReaderFindsTheNextWindowFetchedAheadAndEachByteIsFetchedOnce() throws IOException {
         long h = cache.open("/big.bin", Set.of(StandardOpenOption.READ));
         for (int off = 0; off < 12 * MIB; off += MIB) {
