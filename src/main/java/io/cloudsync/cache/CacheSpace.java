@@ -122,8 +122,20 @@ final class CacheSpace {
      * The caller calls {@link #done} with the same number once the data is in the file (or was not written).
      */
     void reserve(long bytes) throws IOException {
+        reserve(bytes, true);
+    }
+
+    /**
+     * As {@link #reserve}, for work that may as well not be done (a fetch ahead of the reader): evicts if that
+     * makes room, never waits for uploads; false if there is no room now.
+     */
+    boolean tryReserve(long bytes) throws IOException {
+        return reserve(bytes, false);
+    }
+
+    private boolean reserve(long bytes, boolean wait) throws IOException {
         if (!bounded()) {
-            return;
+            return true;
         }
         long want = roundUp(bytes);
         lock.lock();
@@ -134,6 +146,9 @@ final class CacheSpace {
                 measureAndEvictLocked(want);
                 if (used + want <= bound) {
                     break;
+                }
+                if (!wait) {
+                    return false;
                 }
                 if (want > bound || !uploadsWaiting.getAsBoolean() || System.nanoTime() > deadline) {
                     LOG.warning(() -> "the cache of " + paths.dataDir() + " holds " + used + " bytes of data that is"
@@ -150,6 +165,7 @@ final class CacheSpace {
             }
             used += want;
             inFlight += want;
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for room in the cache", e);
@@ -190,10 +206,12 @@ final class CacheSpace {
                     continue;
                 }
                 long size = (Long) a.get("size");
-                Optional<Placeholders.RemoteFile> remote = Placeholders.remoteFile(file);
-                long bytes = remote.map(r -> presentBytes(r.present(), size)).orElse(roundUp(size));
-                total += bytes;
                 String rel = paths.relativize(file);
+                Optional<Placeholders.RemoteFile> remote = Placeholders.remoteFile(file);
+                // A placeholder holds what its record lists and what open handles fetched and did not record yet.
+                long bytes = remote.map(r -> presentBytes(r.present().union(remoteContent.unrecorded(rel, r.version())),
+                        size)).orElse(roundUp(size));
+                total += bytes;
                 if (bytes > 0 && !busy.test(rel) && Placeholders.equalsSynced(file, size,
                         ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toInstant())) {
                     clean.add(new Candidate(rel, file, a.get("ino"), bytes, lastAccess.getOrDefault(rel, Long.MIN_VALUE)));

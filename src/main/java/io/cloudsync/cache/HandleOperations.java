@@ -7,6 +7,7 @@ import io.cloudsync.util.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -69,18 +70,22 @@ final class HandleOperations {
         // sees the handle and leaves the file alone.
         synchronized (remoteContent.lockFor(rel)) {
             boolean placeholder;
+            FetchedRanges fetched;
             try {
                 if (truncate) {
                     channel.truncate(0);
                     Placeholders.markComplete(file); // nothing of the bucket's bytes is wanted any more
                 }
                 placeholder = Placeholders.remoteFile(file).isPresent();
+                fetched = placeholder ? new FetchedRanges(Files.getAttribute(file, "unix:ino", NOFOLLOW_LINKS)) : null;
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 throw e;
             }
             long handle = register(channel, rel, options.contains(APPEND), truncate, false);
-            openFiles.get(handle).placeholder = placeholder;
+            OpenFile open = openFiles.get(handle);
+            open.fetched = fetched;
+            open.placeholder = placeholder;
             return handle;
         }
     }
@@ -109,28 +114,40 @@ final class HandleOperations {
     }
 
     /**
-     * Read-ahead starts at {@link RemoteContent#MIN_FETCH}, doubles with each fetch while reads go on where the last
-     * one ended (up to {@link RemoteContent#MAX_READ_AHEAD}), and starts small again after a seek.
+     * Read-ahead starts at {@link RemoteContent#MIN_FETCH} beyond the read, doubles with each fetch while reads go
+     * on about where the last one ended (up to {@link RemoteContent#maxReadAhead}), and starts small again after a
+     * seek. "About": within {@link RemoteContent#SEQUENTIAL_SLACK}, as the kernel's own read-ahead requests arrive
+     * out of order; concurrent reads of one handle may race on these hints, which costs at most a smaller fetch.
      */
     private void fetchForRead(OpenFile open, long offset, int length) throws IOException {
-        if (offset != open.nextReadOffset) {
+        long end = offset + length;
+        if (Math.abs(offset - open.nextReadOffset) > RemoteContent.SEQUENTIAL_SLACK) {
             open.readAhead = RemoteContent.MIN_FETCH;
+            open.nextReadOffset = end;
+        } else {
+            open.nextReadOffset = Math.max(open.nextReadOffset, end);
         }
-        open.nextReadOffset = offset + length;
         long readAhead = open.readAhead;
-        switch (remoteContent.ensureRange(paths.file(open.path()), open.path(), open.channel, offset, length,
-                readAhead)) {
-            case COMPLETE -> open.placeholder = false;
-            case FETCHED -> open.readAhead = Math.min(RemoteContent.MAX_READ_AHEAD, readAhead * 2);
+        String rel = open.path();
+        Path file = paths.file(rel);
+        switch (remoteContent.ensureRange(file, rel, open.channel, open.fetched, offset, length, readAhead)) {
+            case COMPLETE -> {
+                open.placeholder = false;
+                return;
+            }
+            case FETCHED -> open.readAhead = Math.min(remoteContent.maxReadAhead(), readAhead * 2);
             case PRESENT -> {
             }
+        }
+        if (open.readAhead >= RemoteContent.PREFETCH_FROM) {
+            remoteContent.prefetch(open, file, rel, open.nextReadOffset, remoteContent.maxReadAhead());
         }
     }
 
     /** Before a change through a handle: the bytes still in the bucket come first, or the change would lose them. */
     private void completeBeforeChange(OpenFile open) throws IOException {
         if (open.placeholder) {
-            remoteContent.complete(paths.file(open.path()), open.path(), open.channel);
+            remoteContent.complete(paths.file(open.path()), open.path(), open.channel, open.fetched);
             open.placeholder = false;
         }
     }
@@ -186,6 +203,8 @@ final class HandleOperations {
     }
 
     void release(long handle) throws IOException {
+        // Recorded while the handle is still open, so the file cannot be evicted between the force and the record.
+        recordFetched(openFiles.get(handle));
         OpenFile file = openFiles.remove(handle);
         try {
             recordIfDirty(file);
@@ -224,7 +243,29 @@ final class HandleOperations {
         }
     }
 
+    /**
+     * Records what a handle fetched (see {@link RemoteContent}). A failure only leaves the ranges unrecorded, to be
+     * fetched again, so it is logged and the close goes on.
+     */
+    private void recordFetched(OpenFile file) {
+        FetchedRanges fetched = file.fetched;
+        if (fetched == null) {
+            return;
+        }
+        String rel = file.path();
+        try {
+            remoteContent.awaitPrefetch(file);
+            remoteContent.recordFetched(paths.file(rel), rel, file.channel, fetched);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "recording the ranges fetched into " + rel + " of " + paths.dataDir()
+                    + " failed; they will be fetched again when read", e);
+        }
+    }
+
     void closeOpenFiles() {
+        for (OpenFile file : openFiles.all()) {
+            recordFetched(file);
+        }
         for (OpenFile file : openFiles.removeAll()) {
             try (FileChannel ignored = file.channel) {
                 recordIfDirty(file);

@@ -1,7 +1,9 @@
 package io.cloudsync.cache;
 
 import java.nio.channels.FileChannel;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One open handle on a cache file. Writes only set {@link #dirty} (after the data is written), so the hot path
@@ -29,6 +31,10 @@ final class OpenFile {
     private boolean hidden;
     /** The file was a placeholder (bytes partly in the bucket) when opened; cleared once it is complete. */
     volatile boolean placeholder;
+    /** Ranges fetched through this handle and not yet recorded in the placeholder; null if it opened no placeholder. */
+    volatile FetchedRanges fetched;
+    /** The fetch ahead of this handle's reader that runs or ran last (see RemoteContent#prefetch). */
+    final AtomicReference<Future<?>> prefetch = new AtomicReference<>();
     /** Where a sequential read would go on, and the read-ahead it has earned (see RemoteContent). */
     volatile long nextReadOffset;
     volatile long readAhead = RemoteContent.MIN_FETCH;

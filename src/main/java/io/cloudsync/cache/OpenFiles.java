@@ -46,6 +46,23 @@ final class OpenFiles {
         return false;
     }
 
+    /** What the handles open on {@code path} fetched and have not recorded yet (see {@link RemoteContent}). */
+    List<FetchedRanges> fetchedRangesOf(String path) {
+        List<FetchedRanges> out = new ArrayList<>();
+        for (OpenFile file : byHandle.values()) {
+            FetchedRanges fetched = file.fetched;
+            if (fetched != null && file.path().equals(path)) {
+                out.add(fetched);
+            }
+        }
+        return out;
+    }
+
+    /** Every open handle now. */
+    List<OpenFile> all() {
+        return new ArrayList<>(byHandle.values());
+    }
+
     /** The volume paths that have an open handle now. */
     java.util.Set<String> openPaths() {
         java.util.Set<String> paths = new java.util.HashSet<>();

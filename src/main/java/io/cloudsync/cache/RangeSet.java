@@ -74,6 +74,15 @@ record RangeSet(List<long[]> ranges) {
         return new RangeSet(out);
     }
 
+    /** The ranges in this set or in {@code other}. */
+    RangeSet union(RangeSet other) {
+        RangeSet out = this;
+        for (long[] r : other.ranges) {
+            out = out.with(r[0], r[1]);
+        }
+        return out;
+    }
+
     String format() {
         StringBuilder b = new StringBuilder();
         for (long[] r : ranges) {

@@ -3,20 +3,46 @@ package io.cloudsync.cache;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Fills placeholder files from the bucket: the ranges a read needs, with read-ahead that grows while a handle
  * reads on sequentially (so reading the first MiB of a huge object fetches about a MiB), or the whole file before
- * it is changed. Fetched bytes are forced to disk before the range is recorded as present, so a crash never leaves
- * a range marked present that holds zeros.
+ * it is changed.
+ *
+ * <p>What is fetched is clean (the bucket has it), so losing it in a crash costs only a new fetch; what must never
+ * happen is a placeholder's record (the present ranges, or its turning complete: see {@link Placeholders}) claiming
+ * bytes that a crash turns back into a hole. Invariant: <b>a range is recorded only after the file was forced with
+ * it in</b>. Forcing after every fetch would put a disk flush in every read that misses, so a fetch for a read only
+ * writes the bytes and notes the range in the handle's {@link FetchedRanges}, in memory, where further reads
+ * through that handle find it; the handle records them with one force when it is closed (or when a change
+ * completes the file first). A crash before that forgets the note, and the ranges are fetched again.
+ *
+ * <p>A reader that streams (its read-ahead grew to {@link #PREFETCH_FROM}) has its next window fetched in the
+ * background while it reads the current one ({@link #prefetch}), so the GETs overlap its reads.
  */
 final class RemoteContent {
 
     static final long MIN_FETCH = 256 * 1024;
-    static final long MAX_READ_AHEAD = 8L << 20;
+    static final long MAX_READ_AHEAD = 32L << 20;
+    /**
+     * How far a read may land from where the last one ended and still count as sequential: the kernel sends its
+     * read-ahead requests (1 MiB each) to several FUSE threads at once, so they arrive a little out of order.
+     */
+    static final long SEQUENTIAL_SLACK = 4L << 20;
+    /** A reader whose read-ahead has grown this far streams: the next window is fetched while it reads this one. */
+    static final long PREFETCH_FROM = 4L << 20;
+    private static final Logger LOG = Logger.getLogger(RemoteContent.class.getName());
     private static final int LOCK_STRIPES = 64;
 
     /** Takes room in the cache for bytes about to be fetched (see {@link CacheSpace}). */
@@ -25,6 +51,12 @@ final class RemoteContent {
 
         /** The bytes reserved are in the file now (or were not needed). */
         void done(long bytes);
+
+        /** As {@link #reserve}, but false instead of waiting for room (for fetches nobody waits for). */
+        boolean tryReserve(long bytes) throws IOException;
+
+        /** The most one fetch may reserve: a share of the cache's bound, so a fetch never waits on itself. */
+        long largestFetch();
     }
 
     private final RemoteTree remote;
@@ -32,6 +64,8 @@ final class RemoteContent {
     private final Room room;
     /** Fetches of one file are serialised (two readers of one range fetch it once); stripes bound the locks. */
     private final Object[] locks = new Object[LOCK_STRIPES];
+    /** Runs fetches ahead of readers; at most one per open handle at a time. */
+    private final ExecutorService prefetcher = Executors.newVirtualThreadPerTaskExecutor();
 
     RemoteContent(RemoteTree remote, OpenFiles openFiles, Room room) {
         this.remote = remote;
@@ -46,100 +80,232 @@ final class RemoteContent {
     enum Outcome {
         /** The range was local already. */
         PRESENT,
-        /** Bytes were fetched; the file is still partly remote. */
+        /** Bytes were fetched; the file is still a placeholder. */
         FETCHED,
         /** The file is complete in the cache (it is no placeholder any more). */
         COMPLETE
     }
 
-    /** Makes [offset, offset + length) of the file local, fetching up to {@code readAhead} from the first gap. */
-    Outcome ensureRange(Path file, String rel, FileChannel channel, long offset, long length, long readAhead)
-            throws IOException {
+    /** The read-ahead a sequential reader may grow to. */
+    long maxReadAhead() {
+        return Math.max(MIN_FETCH, Math.min(MAX_READ_AHEAD, room.largestFetch()));
+    }
+
+    /**
+     * Makes [offset, offset + length) of the file local for a read through the handle that noted {@code fetched},
+     * fetching from the first missing byte to {@code readAhead} beyond the read (at least {@link #MIN_FETCH}).
+     */
+    Outcome ensureRange(Path file, String rel, FileChannel channel, FetchedRanges fetched, long offset, long length,
+                        long readAhead) throws IOException {
         Optional<Placeholders.RemoteFile> seen = Placeholders.remoteFile(file);
         if (seen.isEmpty()) {
             return Outcome.COMPLETE;
         }
-        if (seen.get().present().missing(offset, Math.min(channel.size(), offset + length)).isEmpty()) {
+        RangeSet local = seen.get().present().union(fetched.of(seen.get().version()));
+        if (local.missing(offset, Math.min(channel.size(), offset + length)).isEmpty()) {
             return Outcome.PRESENT; // a read of bytes already here takes no room
         }
         // Room is taken before the file's lock (an eviction holds the room's lock and then takes file locks), for
         // the most this fetch can bring; what it does not need is given back at the next measurement.
-        long reserved = Math.max(length, Math.max(readAhead, MIN_FETCH));
+        long reserved = length + Math.max(readAhead, MIN_FETCH);
         room.reserve(reserved);
         try {
-            return fetchRange(file, rel, channel, offset, length, readAhead);
+            return fetchRange(file, rel, channel, fetched, offset, length, readAhead);
         } finally {
             room.done(reserved);
         }
     }
 
-    private Outcome fetchRange(Path file, String rel, FileChannel channel, long offset, long length, long readAhead)
-            throws IOException {
+    private Outcome fetchRange(Path file, String rel, FileChannel channel, FetchedRanges fetched, long offset,
+                               long length, long readAhead) throws IOException {
         synchronized (lockFor(rel)) {
             Optional<Placeholders.RemoteFile> state = Placeholders.remoteFile(file);
             if (state.isEmpty()) {
                 return Outcome.COMPLETE;
             }
+            String version = state.get().version();
+            RangeSet local = state.get().present().union(fetched.of(version));
             long size = channel.size();
-            List<long[]> missing = state.get().present().missing(offset, Math.min(size, offset + length));
+            long readEnd = Math.min(size, offset + length);
+            List<long[]> missing = local.missing(offset, readEnd);
             if (missing.isEmpty()) {
                 return Outcome.PRESENT;
             }
-            long end = Math.min(size, missing.get(0)[0] + Math.max(readAhead, MIN_FETCH));
-            // Fetch from the first missing byte to the read-ahead end, minus what is already here.
-            RangeSet present = state.get().present();
-            for (long[] gap : present.missing(missing.get(0)[0], Math.max(end, missing.get(missing.size() - 1)[1]))) {
-                remote.fetch(state.get().listedAs(), rel, state.get().version(), gap[0], gap[1] - gap[0], channel);
-                present = present.with(gap[0], gap[1]);
+            long from = missing.get(0)[0];
+            long end = Math.min(size, Math.max(readEnd + readAhead, from + MIN_FETCH));
+            for (long[] gap : local.missing(from, end)) {
+                remote.fetch(state.get().listedAs(), rel, version, gap[0], gap[1] - gap[0], channel);
+                fetched.add(version, gap[0], gap[1]);
             }
-            return record(file, channel, present, size) ? Outcome.COMPLETE : Outcome.FETCHED;
+            keepSyncedMtime(file);
+            return Outcome.FETCHED;
         }
     }
 
-    /** Fetches everything still missing, so the file can be changed locally. */
-    void complete(Path file, String rel, FileChannel channel) throws IOException {
+    /**
+     * Starts fetching ahead of a streaming reader of {@code open}, in the background, so that its next reads find
+     * the bytes local instead of waiting for a GET: once less than half of [from, from + window) is local, the
+     * window from the first missing byte is fetched. At most one such fetch per handle runs at a time; none starts
+     * if the cache has no room for it now. The handle waits for it before it records and closes
+     * ({@link #awaitPrefetch}), since it writes into the handle's file.
+     */
+    void prefetch(OpenFile open, Path file, String rel, long from, long window) throws IOException {
+        Future<?> running = open.prefetch.get();
+        if (running != null && !running.isDone()) {
+            return;
+        }
+        Optional<Placeholders.RemoteFile> seen = Placeholders.remoteFile(file);
+        if (seen.isEmpty()) {
+            return;
+        }
+        RangeSet local = seen.get().present().union(open.fetched.of(seen.get().version()));
+        List<long[]> missing = local.missing(from, Math.min(open.channel.size(), from + window));
+        if (missing.isEmpty() || missing.get(0)[0] > from + window / 2) {
+            return;
+        }
+        long start = missing.get(0)[0];
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            prefetchNow(open, file, rel, start, window);
+            return null;
+        });
+        if (open.prefetch.compareAndSet(running, task)) {
+            prefetcher.execute(task);
+        }
+    }
+
+    private void prefetchNow(OpenFile open, Path file, String rel, long start, long window) {
+        try {
+            if (!room.tryReserve(window)) {
+                return; // the cache is full now: the reader fetches what it reads, as without read-ahead
+            }
+            try {
+                synchronized (lockFor(rel)) {
+                    Optional<Placeholders.RemoteFile> state = Placeholders.remoteFile(file);
+                    if (state.isEmpty()) {
+                        return;
+                    }
+                    String version = state.get().version();
+                    RangeSet local = state.get().present().union(open.fetched.of(version));
+                    for (long[] gap : local.missing(start, Math.min(open.channel.size(), start + window))) {
+                        remote.fetch(state.get().listedAs(), rel, version, gap[0], gap[1] - gap[0], open.channel);
+                        open.fetched.add(version, gap[0], gap[1]);
+                    }
+                    keepSyncedMtime(file);
+                }
+            } finally {
+                room.done(window);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Nobody waits for this fetch: a read of these bytes fetches them itself and reports the failure.
+            LOG.log(Level.FINE, "fetching ahead of the reader of " + rel + " from byte " + start + " failed", e);
+        }
+    }
+
+    /** Waits until the handle's fetch ahead (if any) has ended: it writes into the handle's file. */
+    void awaitPrefetch(OpenFile open) throws IOException {
+        Future<?> running = open.prefetch.get();
+        if (running == null) {
+            return;
+        }
+        try {
+            running.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the fetch ahead of the reader of "
+                    + open.path());
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("fetching ahead of the reader of " + open.path() + " failed", e.getCause());
+        }
+    }
+
+    /** Fetches everything still missing, so the file can be changed locally; {@code fetched} may be null. */
+    void complete(Path file, String rel, FileChannel channel, FetchedRanges fetched) throws IOException {
         if (Placeholders.remoteFile(file).isEmpty()) {
             return;
         }
         long reserved = channel.size();
         room.reserve(reserved);
         try {
-            completeLocked(file, rel, channel);
+            completeLocked(file, rel, channel, fetched);
         } finally {
             room.done(reserved);
         }
     }
 
-    private void completeLocked(Path file, String rel, FileChannel channel) throws IOException {
+    private void completeLocked(Path file, String rel, FileChannel channel, FetchedRanges fetched)
+            throws IOException {
         synchronized (lockFor(rel)) {
             Optional<Placeholders.RemoteFile> state = Placeholders.remoteFile(file);
             if (state.isEmpty()) {
                 return;
             }
-            long size = channel.size();
-            RangeSet present = state.get().present();
-            for (long[] gap : present.missing(0, size)) {
-                remote.fetch(state.get().listedAs(), rel, state.get().version(), gap[0], gap[1] - gap[0], channel);
-                present = present.with(gap[0], gap[1]);
+            String version = state.get().version();
+            RangeSet local = fetched == null ? state.get().present()
+                    : state.get().present().union(fetched.of(version));
+            for (long[] gap : local.missing(0, channel.size())) {
+                remote.fetch(state.get().listedAs(), rel, version, gap[0], gap[1] - gap[0], channel);
             }
-            record(file, channel, present, size);
+            keepSyncedMtime(file);
+            channel.force(false); // before the record says complete (see the class comment)
+            Placeholders.markComplete(file);
+            if (fetched != null) {
+                fetched.clear();
+            }
         }
     }
 
-    private boolean record(Path file, FileChannel channel, RangeSet present, long size) throws IOException {
-        // Writing the fetched bytes set the cache file's mtime; a read must not change it (and the file still
-        // equals the version it was listed as).
+    /**
+     * Records the ranges a handle fetched, once they are forced to disk (see the class comment); called before the
+     * handle leaves the open files, so the file cannot be evicted meanwhile. Nothing is recorded into another file
+     * than the one the handle opened (its name may have been replaced since) or into another version.
+     */
+    void recordFetched(Path file, String rel, FileChannel channel, FetchedRanges fetched) throws IOException {
+        synchronized (lockFor(rel)) {
+            Optional<Placeholders.RemoteFile> state;
+            try {
+                if (!fetched.inode().equals(Files.getAttribute(file, "unix:ino", LinkOption.NOFOLLOW_LINKS))) {
+                    fetched.clear();
+                    return;
+                }
+                state = Placeholders.remoteFile(file);
+            } catch (NoSuchFileException gone) {
+                fetched.clear();
+                return;
+            }
+            if (state.isEmpty()) {
+                fetched.clear(); // completed meanwhile: its record says so already
+                return;
+            }
+            RangeSet news = fetched.of(state.get().version());
+            if (news.ranges().isEmpty()) {
+                return;
+            }
+            channel.force(false);
+            RangeSet present = state.get().present().union(news);
+            if (present.covers(channel.size())) {
+                Placeholders.markComplete(file);
+            } else {
+                Placeholders.setPresent(file, present);
+            }
+            fetched.clear();
+        }
+    }
+
+    /** The ranges that open handles of {@code rel} fetched from {@code version} and have not recorded yet. */
+    RangeSet unrecorded(String rel, String version) {
+        RangeSet all = RangeSet.EMPTY;
+        for (FetchedRanges f : openFiles.fetchedRangesOf(rel)) {
+            all = all.union(f.of(version));
+        }
+        return all;
+    }
+
+    /** Writing fetched bytes set the cache file's mtime; a read must not change it (it still equals its version). */
+    private static void keepSyncedMtime(Path file) throws IOException {
         Optional<Placeholders.Synced> synced = Placeholders.synced(file);
         if (synced.isPresent()) {
             NodeSetup.setTimes(file, null, synced.get().mtime());
         }
-        channel.force(false);
-        if (present.covers(size)) {
-            Placeholders.markComplete(file);
-            return true;
-        }
-        Placeholders.setPresent(file, present);
-        return false;
     }
 
     /**

@@ -93,6 +93,16 @@ public final class VolumeCache {
             public void done(long bytes) {
                 roomUsed(bytes);
             }
+
+            @Override
+            public boolean tryReserve(long bytes) throws IOException {
+                return space.tryReserve(bytes);
+            }
+
+            @Override
+            public long largestFetch() {
+                return cacheMaxSize / 4;
+            }
         });
         this.space = new CacheSpace(paths, cacheMaxSize, this::busyPaths, () -> !journal.pending().isEmpty(),
                 remoteContent);
@@ -185,7 +195,7 @@ public final class VolumeCache {
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
-            remoteContent.complete(file, CachePaths.relative(relPath), channel);
+            remoteContent.complete(file, CachePaths.relative(relPath), channel, null);
         }
     }
 

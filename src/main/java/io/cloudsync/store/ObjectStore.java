@@ -73,6 +73,15 @@ public interface ObjectStore extends AutoCloseable {
      */
     InputStream get(String key, long offset, long length) throws StoreException;
 
+    /**
+     * As {@link #get}, only if the object still has ETag {@code etag} (an S3 conditional GET, If-Match): the bytes
+     * come from that version or not at all, in one request, with no window between a check and the read.
+     *
+     * @throws StoreException.PreconditionFailed if the object has another ETag now
+     * @throws StoreException.NotFound            if there is no such object
+     */
+    InputStream getIfMatch(String key, String etag, long offset, long length) throws StoreException;
+
     /** Deletes one object; deleting a missing object is not an error (S3 semantics). */
     void delete(String key) throws StoreException;
 

@@ -31,7 +31,7 @@ import java.util.logging.Logger;
 /**
  * A volume's part of the bucket as the cache's {@link RemoteTree}: one delimited listing per directory, then a
  * HEAD of each object for the attributes the listing lacks (run {@value #PARALLEL_HEADS} at a time, as s3fs does),
- * and ranged GETs for file bytes. Objects without attributes get the volume's {@link ObjectDefaults}; their mtime
+ * and ranged GETs for file bytes, conditional on the version that was listed. Objects without attributes get the volume's {@link ObjectDefaults}; their mtime
  * is the object's Last-Modified.
  */
 public final class BucketTree implements RemoteTree {
@@ -171,31 +171,68 @@ public final class BucketTree implements RemoteTree {
     }
 
     /**
-     * Reads from the object the file was listed as; if that is gone (a rename of it has moved it meanwhile), from
-     * the object of its current name, when that is the same content: same ETag, or, as a server-side copy of a
-     * multipart object gets a new ETag, the same size.
+     * Reads from the object the file was listed as, in one conditional GET (If-Match its listed ETag), so the bytes
+     * are of that version or none are read. Only when that fails (the object was replaced, or a rename of the file
+     * has moved it meanwhile) does it look closer: from the object of the current name, when that is the same
+     * content (same ETag, or, as a server-side copy of a multipart object gets a new ETag, the same size), read
+     * conditionally on the ETag it has now.
      */
     @Override
     public void fetch(String listedAs, String path, String version, long offset, long length, FileChannel into)
             throws IOException {
+        if (!version.isEmpty() && copyRangeIfMatch(key(listedAs), version, offset, length, into)) {
+            return;
+        }
         Optional<ObjectInfo> listed = stat(key(listedAs));
-        String source;
+        ObjectInfo source;
         if (listed.isPresent() && listed.get().etag().equals(version)) {
-            source = listed.get().key();
+            source = listed.get(); // an ETag-less listing, or the object came back as it was
         } else {
             Optional<ObjectInfo> current = listedAs.equals(path) ? Optional.empty() : stat(key(path));
             if (current.isPresent() && listed.isEmpty()
                     && (current.get().etag().equals(version) || current.get().size() == into.size())) {
-                source = current.get().key();
+                source = current.get();
             } else {
                 throw new RemoteContentChanged(path, listed.isPresent() ? "it was replaced" : "it was deleted");
             }
         }
-        copyRange(source, offset, length, into);
+        if (source.etag().isEmpty()) {
+            copyRange(source.key(), offset, length, into); // a store without ETags: nothing to make it conditional on
+        } else if (!copyRangeIfMatch(source.key(), source.etag(), offset, length, into)) {
+            throw new RemoteContentChanged(path, "it changed while it was read");
+        }
+    }
+
+    /** Copies the range if the object still has {@code etag}; false if it has another one or is gone. */
+    private boolean copyRangeIfMatch(String key, String etag, long offset, long length, FileChannel into)
+            throws IOException {
+        InputStream in;
+        try {
+            in = store.getIfMatch(key, etag, offset, length);
+        } catch (StoreException.PreconditionFailed | StoreException.NotFound changed) {
+            return false;
+        } catch (StoreException e) {
+            throw storeFailure("GET of '" + key + "' bytes " + offset + "+" + length, e);
+        }
+        copy(in, key, offset, length, into);
+        return true;
     }
 
     private void copyRange(String key, long offset, long length, FileChannel into) throws IOException {
-        try (InputStream in = store.get(key, offset, length)) {
+        InputStream in;
+        try {
+            in = store.get(key, offset, length);
+        } catch (StoreException.NotFound gone) {
+            throw new RemoteContentChanged(key, "it was deleted");
+        } catch (StoreException e) {
+            throw storeFailure("GET of '" + key + "' bytes " + offset + "+" + length, e);
+        }
+        copy(in, key, offset, length, into);
+    }
+
+    private static void copy(InputStream stream, String key, long offset, long length, FileChannel into)
+            throws IOException {
+        try (InputStream in = stream) {
             byte[] buf = new byte[COPY_BUFFER];
             long at = offset;
             int n;
@@ -208,10 +245,6 @@ public final class BucketTree implements RemoteTree {
             if (at < offset + length) {
                 throw new RemoteContentChanged(key, "it ended at byte " + at + ", before " + (offset + length));
             }
-        } catch (StoreException.NotFound gone) {
-            throw new RemoteContentChanged(key, "it was deleted");
-        } catch (StoreException e) {
-            throw storeFailure("GET of '" + key + "' bytes " + offset + "+" + length, e);
         }
     }
 

@@ -18,6 +18,9 @@ final class FakeRemoteTree implements RemoteTree {
     private final Map<String, byte[]> contents = new TreeMap<>();
     final List<String> listings = new CopyOnWriteArrayList<>();
     final AtomicLong fetchedBytes = new AtomicLong();
+    final AtomicLong fetches = new AtomicLong();
+    /** Every fetch as {offset, length}, in order. */
+    final List<long[]> fetchLog = new CopyOnWriteArrayList<>();
 
     synchronized FakeRemoteTree file(String path, byte[] content, int mode, int uid, int gid, Instant mtime) {
         entries.put(path, new RemoteEntry(name(path), NodeType.FILE, content.length, "v-" + path.hashCode(), mode,
@@ -102,6 +105,8 @@ final class FakeRemoteTree implements RemoteTree {
             at += into.write(range, at);
         }
         fetchedBytes.addAndGet(length);
+        fetches.incrementAndGet();
+        fetchLog.add(new long[] {offset, length});
     }
 
     private static String name(String path) {

@@ -192,6 +192,12 @@ public final class FakeFaultInjectingObjectStore implements ObjectStore {
     }
 
     @Override
+    public InputStream getIfMatch(String key, String etag, long offset, long length) throws StoreException {
+        before(new Call(Operation.GET, key));
+        return delegate.getIfMatch(key, etag, offset, length);
+    }
+
+    @Override
     public void delete(String key) throws StoreException {
         before(new Call(Operation.DELETE, key));
         delegate.delete(key);

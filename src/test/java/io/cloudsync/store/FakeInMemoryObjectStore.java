@@ -126,6 +126,17 @@ public final class FakeInMemoryObjectStore implements ObjectStore {
     }
 
     @Override
+    public synchronized InputStream getIfMatch(String key, String etag, long offset, long length)
+            throws StoreException {
+        Stored stored = bucketExists ? objects.get(requireKey(key)) : null;
+        if (stored != null && !stored.etag.equals(etag)) {
+            throw new StoreException.PreconditionFailed("cannot read '" + key + "' from " + describe()
+                    + ": its ETag is " + stored.etag + ", not " + etag, null);
+        }
+        return get(key, offset, length);
+    }
+
+    @Override
     public synchronized void delete(String key) throws StoreException {
         requireBucket("delete '" + requireKey(key) + "'");
         objects.remove(key);

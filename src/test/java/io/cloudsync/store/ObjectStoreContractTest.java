@@ -163,6 +163,30 @@ public abstract class ObjectStoreContractTest {
     }
 
     @Test
+    void aConditionalGetReadsOnlyTheVersionItNames() throws Exception {
+        ObjectInfo first = store.putBytes("c", "first version".getBytes(StandardCharsets.US_ASCII), Map.of());
+        try (InputStream in = store.getIfMatch("c", first.etag(), 6, 7)) {
+            assertEquals("version", new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        store.putBytes("c", "second version".getBytes(StandardCharsets.US_ASCII), Map.of());
+        assertThrows(StoreException.PreconditionFailed.class, () -> store.getIfMatch("c", first.etag(), 6, 7));
+        assertThrows(StoreException.PreconditionFailed.class, () -> store.getIfMatch("c", first.etag(), 0, -1));
+        store.delete("c");
+        assertThrows(StoreException.NotFound.class, () -> store.getIfMatch("c", first.etag(), 0, 4));
+    }
+
+    @Test
+    void aConditionalGetOfAMultipartObjectTakesTheETagThatStatReports() throws Exception {
+        Path file = Files.write(tmp.resolve("parts"), randomBytes(LARGE_FILE_SIZE, 5));
+        store.putFile("big/parts.bin", file, Map.of());
+        String etag = store.stat("big/parts.bin").orElseThrow().etag();
+        int from = 16 * 1024 * 1024 - 3;
+        try (InputStream in = store.getIfMatch("big/parts.bin", etag, from, 6)) {
+            assertArrayEquals(java.util.Arrays.copyOfRange(Files.readAllBytes(file), from, from + 6), in.readAllBytes());
+        }
+    }
+
+    @Test
     void statOfMissingObjectIsEmptyAndOfPresentOneDescribesIt() throws Exception {
         assertTrue(store.stat("nothing/here").isEmpty());
         ObjectInfo put = store.putBytes("here", new byte[] {1, 2, 3}, Map.of("uid", "1000"));

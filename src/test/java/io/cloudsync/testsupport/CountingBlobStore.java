@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.domain.Blob;
+import org.jclouds.blobstore.domain.BlobMetadata;
 import org.jclouds.blobstore.options.GetOptions;
 import org.jclouds.blobstore.util.ForwardingBlobStore;
 import org.jclouds.io.Payload;
@@ -14,11 +15,16 @@ import org.jclouds.io.Payloads;
 /**
  * The blob store behind {@link S3ProxyServer}, counting the object bytes it hands to S3Proxy for GET requests
  * (and for part copies, which read the source the same way). Bytes are counted as they are read, so an
- * abandoned GET counts only what was actually sent.
+ * abandoned GET counts only what was actually sent. Also counts the calls S3Proxy makes for HEAD requests
+ * (blob metadata) and for GET requests (blobs), as S3ProxyServerTest checks that they map one to one.
  */
 final class CountingBlobStore extends ForwardingBlobStore {
 
     private final AtomicLong bytesServed = new AtomicLong();
+    private final java.util.Map<String, AtomicLong> bytesByKey = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong heads = new AtomicLong();
+    private final java.util.Map<String, AtomicLong> headsByKey = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong gets = new AtomicLong();
 
     CountingBlobStore(BlobStore delegate) {
         super(delegate);
@@ -33,17 +39,48 @@ final class CountingBlobStore extends ForwardingBlobStore {
         return bytesServed.get();
     }
 
+    long heads() {
+        return heads.get();
+    }
+
+    long bytesServed(String key) {
+        AtomicLong n = bytesByKey.get(key);
+        return n == null ? 0 : n.get();
+    }
+
+    long heads(String key) {
+        AtomicLong n = headsByKey.get(key);
+        return n == null ? 0 : n.get();
+    }
+
+    long gets() {
+        return gets.get();
+    }
+
     void reset() {
         bytesServed.set(0);
+        bytesByKey.clear();
+        heads.set(0);
+        headsByKey.clear();
+        gets.set(0);
+    }
+
+    @Override
+    public BlobMetadata blobMetadata(String container, String name) {
+        heads.incrementAndGet();
+        headsByKey.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
+        return super.blobMetadata(container, name);
     }
 
     @Override
     public Blob getBlob(String container, String name) {
+        gets.incrementAndGet();
         return counted(super.getBlob(container, name));
     }
 
     @Override
     public Blob getBlob(String container, String name, GetOptions options) {
+        gets.incrementAndGet();
         return counted(super.getBlob(container, name, options));
     }
 
@@ -52,6 +89,7 @@ final class CountingBlobStore extends ForwardingBlobStore {
             return blob;
         }
         Payload original = blob.getPayload();
+        AtomicLong ofKey = bytesByKey.computeIfAbsent(blob.getMetadata().getName(), k -> new AtomicLong());
         InputStream counting;
         try {
             counting = new FilterInputStream(original.openStream()) {
@@ -60,6 +98,7 @@ final class CountingBlobStore extends ForwardingBlobStore {
                     int b = super.read();
                     if (b >= 0) {
                         bytesServed.incrementAndGet();
+                        ofKey.incrementAndGet();
                     }
                     return b;
                 }
@@ -69,6 +108,7 @@ final class CountingBlobStore extends ForwardingBlobStore {
                     int n = super.read(buffer, off, len);
                     if (n > 0) {
                         bytesServed.addAndGet(n);
+                        ofKey.addAndGet(n);
                     }
                     return n;
                 }

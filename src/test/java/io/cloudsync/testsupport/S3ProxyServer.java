@@ -205,7 +205,7 @@ public final class S3ProxyServer implements AutoCloseable {
             options.prefix(prefix);
         }
         while (true) {
-            var page = blobStore.list(bucket, options);
+            var page = blobStore.uncounted().list(bucket, options);
             for (StorageMetadata metadata : page) {
                 keys.add(metadata.getName());
             }
@@ -233,12 +233,12 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** Whether {@code bucket} holds {@code key}. */
     public boolean objectExists(String bucket, String key) {
-        return blobStore.blobExists(bucket, key);
+        return blobStore.uncounted().blobExists(bucket, key);
     }
 
     /** The user metadata of an object (names lower case, no x-amz-meta- prefix), empty if there is no object. */
     public Optional<Map<String, String>> objectMetadata(String bucket, String key) {
-        BlobMetadata metadata = blobStore.blobMetadata(bucket, key);
+        BlobMetadata metadata = blobStore.uncounted().blobMetadata(bucket, key);
         return Optional.ofNullable(metadata).map(m -> Map.copyOf(m.getUserMetadata()));
     }
 
@@ -259,8 +259,29 @@ public final class S3ProxyServer implements AutoCloseable {
         return blobStore.bytesServed();
     }
 
+    /** Resets {@link #bytesServed()} and the request counts. */
     public void resetBytesServed() {
         blobStore.reset();
+    }
+
+    /** HEAD requests answered since the start or the last {@link #resetBytesServed()}. */
+    public long headRequests() {
+        return blobStore.heads();
+    }
+
+    /** Bytes of object {@code key} (of any bucket) sent since the start or the last {@link #resetBytesServed()}. */
+    public long bytesServed(String key) {
+        return blobStore.bytesServed(key);
+    }
+
+    /** HEAD requests of object {@code key} (of any bucket) since the start or the last {@link #resetBytesServed()}. */
+    public long headRequests(String key) {
+        return blobStore.heads(key);
+    }
+
+    /** GET requests of object bytes answered since the start or the last {@link #resetBytesServed()}. */
+    public long getRequests() {
+        return blobStore.gets();
     }
 
     /** Stops the server and, if the data directory was made by {@link #startNew()}, deletes it. */

@@ -65,6 +65,26 @@ class S3ProxyServerTest {
     }
 
     @Test
+    void countsHeadAndGetRequests() throws Exception {
+        try (var server = S3ProxyServer.startNew()) {
+            server.createBucket("requests");
+            ObjectStore store = server.store("requests");
+            String etag = store.putBytes("blob", new byte[100], Map.of()).etag();
+            server.objectMetadata("requests", "blob"); // inspection is not traffic
+            assertEquals(0, server.headRequests());
+            store.stat("blob");
+            assertEquals(1, server.headRequests());
+            assertEquals(0, server.getRequests());
+            store.get("blob", 0, 10).close();
+            store.getIfMatch("blob", etag, 10, 10).close();
+            assertEquals(1, server.headRequests(), "a GET, conditional or not, is no HEAD");
+            assertEquals(2, server.getRequests());
+            server.resetBytesServed();
+            assertEquals(0, server.headRequests() + server.getRequests());
+        }
+    }
+
+    @Test
     void stopsAndStartsAgainOnTheSamePortWithTheSameData() throws Exception {
         Path data;
         try (var server = S3ProxyServer.startNew()) {

@@ -96,6 +96,16 @@ class FuseRemoteDataTest {
     }
 
     @Test
+    void readingALargeObjectWholeCostsNoHeadAFewGetsAndEachByteOnce() throws Exception {
+        sh("ls -l > /dev/null");
+        s3.resetBytesServed();
+        assertEquals(sha256(big), sh("sha256sum big.bin").split(" ")[0]);
+        assertEquals(0, s3.headRequests(PREFIX + "/big.bin"), "the listed version is checked by the GETs themselves");
+        assertEquals(big.length, s3.bytesServed(PREFIX + "/big.bin"));
+        assertTrue(s3.getRequests() <= 12, s3.getRequests() + " GETs for 32 MiB read on sequentially");
+    }
+
+    @Test
     void aChangeToAFileFromTheBucketIsUploadedWhole() throws Exception {
         sh("echo more >> readme.txt && dd if=/dev/zero of=big.bin bs=1 count=4 seek=100 conv=notrunc 2>/dev/null");
         assertTrue(uploader.flush(Duration.ofSeconds(60)), () -> "still pending: " + uploader.status());

@@ -217,19 +217,40 @@ public final class MinioObjectStore implements ObjectStore {
 
     @Override
     public InputStream get(String key, long offset, long length) throws StoreException {
+        return get(key, null, offset, length);
+    }
+
+    @Override
+    public InputStream getIfMatch(String key, String etag, long offset, long length) throws StoreException {
+        if (etag == null || etag.isEmpty()) {
+            throw new IllegalArgumentException("a conditional read of '" + key + "' needs an ETag");
+        }
+        return get(key, etag, offset, length);
+    }
+
+    /** A GET of a range, conditional on the ETag when {@code etag} is not null (the server answers 412 if not). */
+    private InputStream get(String key, String etag, long offset, long length) throws StoreException {
         if (offset < 0) {
             throw new IllegalArgumentException("offset must not be negative, was " + offset);
         }
         String action = "read '" + key + "' from " + bucketName();
         if (length == 0) {
-            if (stat(key).isEmpty()) {
+            Optional<ObjectInfo> info = stat(key);
+            if (info.isEmpty()) {
                 throw new StoreException.NotFound("cannot " + action + " at " + endpoint.url() + ": no such object", null);
+            }
+            if (etag != null && !info.get().etag().equals(etag)) {
+                throw new StoreException.PreconditionFailed("cannot " + action + " at " + endpoint.url()
+                        + ": its ETag is " + info.get().etag() + ", not " + etag, null);
             }
             return InputStream.nullInputStream();
         }
         requireKey(key);
         try {
             var args = GetObjectArgs.builder().bucket(bucket).object(key);
+            if (etag != null) {
+                args.matchETag(etag);
+            }
             if (offset > 0 || length > 0) {
                 args.offset(offset);
             }
