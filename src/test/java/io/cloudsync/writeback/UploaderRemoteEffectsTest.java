@@ -100,4 +100,23 @@ class UploaderRemoteEffectsTest {
             }
         }
     }
+
+    @Test
+    void anEmptyPrefixPutsTheVolumeAtTheRootOfTheBucket() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data/dir"));
+        try (Journal journal = Journal.open(tmp.resolve("journal"))) {
+            Uploader uploader = new Uploader("vol", journal, store, "", tmp.resolve("data")::resolve, Duration.ZERO, 2);
+            uploader.start();
+            try {
+                Files.writeString(data.resolve("b.txt"), "at the root");
+                journal.record(new Mutation.DirCreated("dir"));
+                journal.record(new Mutation.FileCreated("dir/b.txt"));
+                assertTrue(uploader.flush(Duration.ofSeconds(20)));
+                assertEquals(List.of("dir/", "dir/b.txt"), bucket.keys());
+                assertEquals("at the root", object("dir/b.txt"));
+            } finally {
+                uploader.close();
+            }
+        }
+    }
 }
