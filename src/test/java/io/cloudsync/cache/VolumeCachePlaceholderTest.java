@@ -2,6 +2,7 @@ package io.cloudsync.cache;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudsync.journal.Journal;
@@ -97,5 +98,18 @@ class VolumeCachePlaceholderTest {
                 .file(longest, new byte[1], 0644, 0, 0, Instant.EPOCH);
         List<String> names = cache.list("/").stream().map(DirEntry::name).sorted().toList();
         assertEquals(List.of("big.bin", longest, "other.bin"), names);
+    }
+
+    @Test
+    void aPlaceholderWhoseObjectWasDeletedFailsToReadRatherThanShowHoles() throws IOException {
+        cache.list("/");
+        remote.delete("big.bin");
+        long h = cache.open("/big.bin", Set.of(StandardOpenOption.READ));
+        try {
+            IOException e = assertThrows(IOException.class, () -> cache.read(h, java.nio.ByteBuffer.allocate(4096), 0));
+            assertTrue(e instanceof RemoteContentChanged, "an I/O error (EIO), not zeros: " + e);
+        } finally {
+            cache.release(h);
+        }
     }
 }

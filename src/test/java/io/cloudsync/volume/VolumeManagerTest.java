@@ -267,4 +267,27 @@ class VolumeManagerTest {
         assertTrue(manager.flush("v", Duration.ofSeconds(30).toMillis()).durable(), "the changes still go up");
         assertTrue(buckets.get("bkt").content("v/b.txt").isPresent());
     }
+
+    @Test
+    void journalDamageFoundAtStartIsShownInTheStatus() throws Exception {
+        manager.create("v", Map.of("bucket", "bkt", "writeback-delay", "1h"));
+        for (String name : List.of("aaaaa", "bbbbb", "ccccc")) {
+            writeAndClose("v", name, name);
+        }
+        VolumeManagerTestAccess.journalOf(manager, "v").sync();
+        manager.close();
+        Path segment;
+        try (var files = Files.list(tmp.resolve("state/volumes/v/journal"))) {
+            segment = files.filter(p -> p.getFileName().toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(segment);
+        // A byte inside the path of the second record (the layout JournalTest's checksum test uses).
+        bytes[8 + 24 + 8 + 1 + 8 + 2] ^= 0x55;
+        Files.write(segment, bytes);
+
+        restart();
+        Map<String, Object> status = manager.get("v").status();
+        Object problems = status.get("journal-problems");
+        assertTrue(problems != null && problems.toString().contains("checksum mismatch"), () -> "status: " + status);
+    }
 }
