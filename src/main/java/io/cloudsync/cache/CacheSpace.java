@@ -143,6 +143,9 @@ final class CacheSpace {
             long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
             boolean complained = false;
             while (used < 0 || used + want > bound) {
+                // Asked before measuring: an upload completed between the measurement (its file still busy) and
+                // this question must not turn into ENOSPC when its file could be evicted at the next look.
+                boolean uploadsWereWaiting = uploadsWaiting.getAsBoolean();
                 measureAndEvictLocked(want);
                 if (used + want <= bound) {
                     break;
@@ -150,7 +153,7 @@ final class CacheSpace {
                 if (!wait) {
                     return false;
                 }
-                if (want > bound || !uploadsWaiting.getAsBoolean() || System.nanoTime() > deadline) {
+                if (want > bound || !uploadsWereWaiting || System.nanoTime() > deadline) {
                     LOG.warning(() -> "the cache of " + paths.dataDir() + " holds " + used + " bytes of data that is"
                             + " not in the bucket yet, and cache-max-size is " + bound + "; a write of " + bytes
                             + " bytes gets ENOSPC");

@@ -126,4 +126,15 @@ class VolumeOptionsTest {
         assertEquals(new ObjectDefaults(1000, -2, 0640, 02775), o.defaults());
         assertEquals(o, VolumeOptions.parse("v", o.toMap(), ""));
     }
+
+    @Test
+    void refreshIntervalIsThirtySecondsByDefaultAndZeroTurnsItOff() throws Exception {
+        assertEquals(Duration.ofSeconds(30), VolumeOptions.parse("v", Map.of("bucket", "bkt"), "").refreshInterval());
+        assertEquals(Duration.ZERO,
+                VolumeOptions.parse("v", Map.of("bucket", "bkt", "refresh-interval", "0"), "").refreshInterval());
+        assertEquals(Duration.ofMinutes(5),
+                VolumeOptions.parse("v", Map.of("bucket", "bkt", "refresh-interval", "5m"), "").refreshInterval());
+        String m = error(Map.of("bucket", "bkt", "refresh-interval", "often"));
+        assertTrue(m.contains("'refresh-interval'") && m.contains("must be a duration"), m);
+    }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,8 +54,13 @@ class VolumeManagerTest {
         FakeInMemoryObjectStore b = buckets.computeIfAbsent(bucket, n -> new FakeInMemoryObjectStore(n, false, java.time.Clock.systemUTC()));
         FakeFaultInjectingObjectStore store = new FakeFaultInjectingObjectStore(b);
         store.setLatency(storeLatency);
+        store.failWhen(c -> storeDown.get() && c.operation() == FakeFaultInjectingObjectStore.Operation.PUT_FILE,
+                Integer.MAX_VALUE, FakeFaultInjectingObjectStore.transientError("store is down"));
         return store;
     }
+
+    /** While set, every upload fails as a transient error of the store. */
+    private final java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Duration storeLatency = Duration.ZERO;
 
@@ -183,5 +189,105 @@ class VolumeManagerTest {
         manager.create("v", Map.of("bucket", "bkt"));
         String status = manager.get("v").status().toString();
         assertTrue(status.contains("bucket=bkt") && status.contains("prefix=v"), status);
+    }
+
+    /** What the FUSE layer does when a program closes a file it wrote: the data in the cache, the change journaled. */
+    private void writeAndClose(String volume, String rel, String content) throws Exception {
+        Files.writeString(dataDir(volume).resolve(rel), content);
+        VolumeManagerTestAccess.journalOf(manager, volume).record(new io.cloudsync.journal.Mutation.FileChanged(rel));
+    }
+
+    @Test
+    void removingAVolumeDeletesItsLocalStateAndKeepsItsObjects() throws Exception {
+        manager.create("v", Map.of("bucket", "bkt", "writeback-delay", "0"));
+        manager.mount("v", "c1");
+        writeAndClose("v", "kept.txt", "stays in the bucket");
+        assertTrue(manager.flush("v", Duration.ofSeconds(10).toMillis()).durable());
+        manager.unmount("v", "c1");
+
+        manager.remove("v");
+
+        assertEquals("stays in the bucket",
+                new String(buckets.get("bkt").content("v/kept.txt").orElseThrow(), StandardCharsets.UTF_8));
+        assertTrue(!Files.exists(tmp.resolve("state/volumes/v")), "cache and journal are gone");
+    }
+
+    @Test
+    void uploadsGoOnAfterTheLastContainerUnmounted() throws Exception {
+        manager.create("v", Map.of("bucket", "bkt", "writeback-delay", "100ms"));
+        manager.mount("v", "c1");
+        writeAndClose("v", "late.txt", "written just before the container exited");
+        manager.unmount("v", "c1");
+        assertEquals(0, mounter.live.get());
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> buckets.get("bkt").content("v/late.txt").isPresent());
+    }
+
+    @Test
+    void aRepeatedUnmountOfTheSameIdChangesNothing() throws Exception {
+        manager.create("v", Map.of("bucket", "bkt"));
+        String mp = manager.mount("v", "c1");
+        manager.mount("v", "c2");
+        manager.unmount("v", "c1");
+        manager.unmount("v", "c1");
+        assertEquals(1, mounter.live.get(), "c2 still holds the volume");
+        assertEquals(mp, manager.path("v"));
+        assertEquals(1, manager.get("v").status().get("mounts"));
+        manager.unmount("v", "c2");
+        assertEquals(0, mounter.live.get());
+    }
+
+    @Test
+    void theStatusShowsWhereTheDataGoesAndWhatIsPending() throws Exception {
+        manager.create("v", Map.of("bucket", "bkt"));
+        Map<String, Object> status = manager.get("v").status();
+        for (String key : List.of("bucket", "prefix", "endpoint", "writeback-delay", "cache-max-size", "read-only",
+                "mounts", "pending-files", "pending-bytes", "oldest-pending-age", "last-error", "last-upload",
+                "uploads-completed")) {
+            assertTrue(status.containsKey(key), () -> key + " missing from " + status);
+        }
+        assertTrue(!status.containsKey("conflicts") && !status.containsKey("journal-problems"),
+                () -> "shown only once there is something to say: " + status);
+    }
+
+    @Test
+    void removingAVolumeWithChangesThatCannotBeUploadedFailsAndRemovesNothing() throws Exception {
+        manager.create("v", Map.of("bucket", "bkt", "writeback-delay", "0"));
+        storeDown.set(true);
+        writeAndClose("v", "a.txt", "not uploaded");
+        writeAndClose("v", "b.txt", "not uploaded either");
+
+        Exception e = assertThrows(Exception.class, () -> manager.remove("v")); // waits up to 50 s first
+        assertTrue(e.getMessage().contains("still has 2 change(s) not uploaded"), e.getMessage());
+        assertEquals(1, manager.list().size());
+        assertEquals("not uploaded", Files.readString(dataDir("v").resolve("a.txt")));
+
+        storeDown.set(false);
+        assertTrue(manager.flush("v", Duration.ofSeconds(30).toMillis()).durable(), "the changes still go up");
+        assertTrue(buckets.get("bkt").content("v/b.txt").isPresent());
+    }
+
+    @Test
+    void journalDamageFoundAtStartIsShownInTheStatus() throws Exception {
+        manager.create("v", Map.of("bucket", "bkt", "writeback-delay", "1h"));
+        for (String name : List.of("aaaaa", "bbbbb", "ccccc")) {
+            writeAndClose("v", name, name);
+        }
+        VolumeManagerTestAccess.journalOf(manager, "v").sync();
+        manager.close();
+        Path segment;
+        try (var files = Files.list(tmp.resolve("state/volumes/v/journal"))) {
+            segment = files.filter(p -> p.getFileName().toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(segment);
+        // A byte inside the path of the second record (the layout JournalTest's checksum test uses).
+        bytes[8 + 24 + 8 + 1 + 8 + 2] ^= 0x55;
+        Files.write(segment, bytes);
+
+        restart();
+        Map<String, Object> status = manager.get("v").status();
+        Object problems = status.get("journal-problems");
+        assertTrue(problems != null && problems.toString().contains("checksum mismatch"), () -> "status: " + status);
     }
 }
