@@ -206,7 +206,7 @@ final class CacheSpace {
         lock.lock();
         try {
             var a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!Placeholders.equalsSynced(file, a.size(), a.lastModifiedTime().toInstant())
+            if (!a.isRegularFile() || !Placeholders.equalsSynced(file, a.size(), a.lastModifiedTime().toInstant())
                     || busyPaths.get().test(rel)) {
                 return false;
             }

@@ -14,8 +14,11 @@ import java.util.logging.Logger;
 /**
  * Lists directories from the bucket the first time they are looked at, so a volume over a prefix that already
  * holds data mounts at once and shows it. A listed directory gets its children as cache nodes: directories
- * (themselves unlisted), symlinks, and placeholder files of the right size and attributes whose bytes stay in the
- * bucket until read ({@link Placeholders}). Nothing of this is journaled: it is the bucket's state, not a change.
+ * (themselves unlisted), symlinks, special files (FIFOs, devices, sockets: made, never opened), and placeholder
+ * files of the right size and attributes whose bytes stay in the bucket until read ({@link Placeholders}). Nothing
+ * of this is journaled: it is the bucket's state, not a change. A special file, like a symlink, is never replaced
+ * or removed by a refresh: without extended attributes (Linux allows none on them) nothing says it equals the
+ * bucket.
  *
  * <p>Invariant: a local node exists below a directory only once that directory is listed, because every operation
  * on a path lists the path's ancestors first. So a listing never meets a local change to merge with; names that
@@ -242,10 +245,13 @@ final class RemoteListing {
         }
     }
 
-    /** The file equals a version in the bucket: it has the size and mtime it was listed or uploaded with. */
+    /**
+     * The node is a regular file that equals a version in the bucket: it has the size and mtime it was listed or
+     * uploaded with. Anything else is never clean (and a FIFO must not have its attributes read: that opens it).
+     */
     private static boolean isClean(Path file) throws IOException {
         var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return Placeholders.equalsSynced(file, a.size(), a.lastModifiedTime().toInstant());
+        return a.isRegularFile() && Placeholders.equalsSynced(file, a.size(), a.lastModifiedTime().toInstant());
     }
 
     /** Lists {@code dir} and every directory below it (before a directory rename: see {@link TreeOperations}). */
@@ -302,6 +308,13 @@ final class RemoteListing {
                     NodeSetup.applyModeAndOwner(node, e.permissions(), new Owner(e.uid(), e.gid()));
                     NodeSetup.setTimes(node, null, e.modifiedTime());
                     Placeholders.markSynced(node, e.version(), e.size(), e.modifiedTime());
+                }
+                case FIFO, CHARACTER_DEVICE, BLOCK_DEVICE, SOCKET -> {
+                    SpecialNodes.make(node, e.type(), e.rdev());
+                    SpecialNodes.chmod(node, e.permissions());
+                    NodeSetup.setOwner(node, new Owner(e.uid(), e.gid()));
+                    SpecialNodes.setTimes(node, null, e.modifiedTime()); // NIO's setTimes would open the node
+                    return;
                 }
                 default -> {
                     return;
