@@ -11,10 +11,7 @@ public enum NodeType {
     /** Type bits Linux does not have; never made. */
     OTHER(0);
 
-    static final int S_IFMT = 0170000;
-    static final int S_IFREG = 0100000;
-    static final int S_IFDIR = 0040000;
-    static final int S_IFLNK = 0120000;
+    private static final int S_IFMT = 0170000;
 
     private final int typeBits;
 

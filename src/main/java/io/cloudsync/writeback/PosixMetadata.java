@@ -28,10 +28,7 @@ public record PosixMetadata(int mode, int uid, int gid, Instant mtime, long rdev
     /** A device's number (s3fs keeps none; the name and form are rclone's, see {@link DeviceNumber}). */
     public static final String RDEV = "rdev";
 
-    static final int S_IFMT = 0170000;
     static final int S_IFREG = 0100000;
-    static final int S_IFDIR = 0040000;
-    static final int S_IFLNK = 0120000;
 
     /** Attributes of a node that is not a device ({@code rdev} 0). */
     public PosixMetadata(int mode, int uid, int gid, Instant mtime) {

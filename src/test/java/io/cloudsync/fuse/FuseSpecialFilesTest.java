@@ -62,18 +62,20 @@ class FuseSpecialFilesTest {
     }
 
     @Test
-    void chmodTouchRenameAndRemoveOfAFifoNeverOpenIt() throws IOException {
+    void chmodChownTouchRenameAndRemoveOfAFifoNeverOpenIt() throws IOException {
         v.run("mkfifo", "pipe");
         v.run("chmod", "0600", "pipe");
+        v.run("chown", "1234:4321", "pipe");
         v.run("touch", "-d", "2001-02-03 04:05:06 UTC", "pipe");
-        assertEquals("fifo 600 981173106", v.run("stat", "-c", "%F %a %Y", "pipe").strip());
+        assertEquals("fifo 600 1234:4321 981173106", v.run("stat", "-c", "%F %a %u:%g %Y", "pipe").strip());
 
         v.run("mv", "pipe", "moved");
         assertEquals("fifo", v.run("stat", "-c", "%F", "moved").strip());
         v.run("rm", "moved");
         assertEquals(List.of(), List.of(v.dataDir.toFile().list()));
         assertEquals(List.of(new Mutation.FileCreated("pipe"), new Mutation.FileChanged("pipe"),
-                new Mutation.FileChanged("pipe"), new Mutation.Renamed("pipe", "moved", false),
+                new Mutation.FileChanged("pipe"), new Mutation.FileChanged("pipe"),
+                new Mutation.Renamed("pipe", "moved", false),
                 new Mutation.FileRemoved("moved")), v.recorded());
     }
 
