@@ -310,10 +310,7 @@ final class RemoteListing {
                     Placeholders.markSynced(node, e.version(), e.size(), e.modifiedTime());
                 }
                 case FIFO, CHARACTER_DEVICE, BLOCK_DEVICE, SOCKET -> {
-                    SpecialNodes.make(node, e.type(), e.rdev());
-                    SpecialNodes.chmod(node, e.permissions());
-                    NodeSetup.setOwner(node, new Owner(e.uid(), e.gid()));
-                    SpecialNodes.setTimes(node, null, e.modifiedTime()); // NIO's setTimes would open the node
+                    materializeSpecial(node, rel, e);
                     return;
                 }
                 default -> {
@@ -327,6 +324,26 @@ final class RemoteListing {
             NodeSetup.deleteAfterFailure(node, failure);
             throw failure;
         }
+    }
+
+    /**
+     * A FIFO, device or socket from the bucket, made without ever opening it (see {@link SpecialNodes}). One that
+     * cannot be made here (a device while the plugin lacks CAP_MKNOD, say) is left out, logged, rather than failing
+     * the listing of its whole directory.
+     */
+    private static void materializeSpecial(Path node, String rel, RemoteEntry e) throws IOException {
+        try {
+            SpecialNodes.make(node, e.type(), e.rdev());
+        } catch (FileAlreadyExistsException raced) {
+            throw raced;
+        } catch (IOException cannot) {
+            LOG.warning(() -> "bucket entry '" + rel + "' is a " + e.type() + " that cannot be made here (" + cannot
+                    + "); it is left out of the volume");
+            return;
+        }
+        SpecialNodes.chmod(node, e.permissions());
+        NodeSetup.setOwner(node, new Owner(e.uid(), e.gid()));
+        SpecialNodes.setTimes(node, null, e.modifiedTime()); // NIO's setTimes would open the node
     }
 
     private static boolean isUsableName(String name) {

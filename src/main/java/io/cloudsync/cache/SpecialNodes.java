@@ -50,11 +50,17 @@ final class SpecialNodes {
     private SpecialNodes() {
     }
 
+    /** null if the C library lacks the function (glibc before 2.33 has no mknod symbol): each use then fails. */
     private static MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         SymbolLookup libc = LINKER.defaultLookup();
-        MemorySegment symbol = libc.find(name)
-                .orElseThrow(() -> new IllegalStateException("libc has no " + name + "(): special files cannot be made"));
-        return LINKER.downcallHandle(symbol, descriptor, options);
+        return libc.find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor, options)).orElse(null);
+    }
+
+    private static MethodHandle require(MethodHandle function, String name) throws IOException {
+        if (function == null) {
+            throw new IOException("the C library has no " + name + "(): special files cannot be made or changed");
+        }
+        return function;
     }
 
     /**
@@ -67,7 +73,7 @@ final class SpecialNodes {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) MKNOD.invokeExact(state, arena.allocateFrom(node.toString()), type.typeBits(),
+            int rc = (int) require(MKNOD, "mknod").invokeExact(state, arena.allocateFrom(node.toString()), type.typeBits(),
                     type.isDevice() ? rdev : 0L);
             check(rc, state, node);
         } catch (IOException | RuntimeException | Error e) {
@@ -81,7 +87,7 @@ final class SpecialNodes {
     static void chmod(Path node, int permissions) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) FCHMODAT.invokeExact(state, AT_FDCWD, arena.allocateFrom(node.toString()),
+            int rc = (int) require(FCHMODAT, "fchmodat").invokeExact(state, AT_FDCWD, arena.allocateFrom(node.toString()),
                     permissions & 07777, AT_SYMLINK_NOFOLLOW);
             check(rc, state, node);
         } catch (IOException | RuntimeException | Error e) {
@@ -101,7 +107,7 @@ final class SpecialNodes {
             putTime(times, 0, accessTime);
             putTime(times, 2, modifiedTime);
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) UTIMENSAT.invokeExact(state, AT_FDCWD, arena.allocateFrom(node.toString()), times,
+            int rc = (int) require(UTIMENSAT, "utimensat").invokeExact(state, AT_FDCWD, arena.allocateFrom(node.toString()), times,
                     AT_SYMLINK_NOFOLLOW);
             check(rc, state, node);
         } catch (IOException | RuntimeException | Error e) {
@@ -132,6 +138,9 @@ final class SpecialNodes {
     }
 
     private static String strerror(int errno) {
+        if (STRERROR == null) {
+            return "errno " + errno;
+        }
         try {
             MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
             return text.reinterpret(256).getString(0);
