@@ -63,8 +63,10 @@ final class UnboundOperations {
             MemorySegment struct = (MemorySegment) protectedField(fuse, "fuseOperationsStruct");
             Arena arena = (Arena) protectedField(fuse, "fuseArena");
             checkLayout(struct, fs.supportedOperations());
-            struct.set(ValueLayout.ADDRESS, MKNOD_SLOT, upcall("mknod", MKNOD, arena, fs));
-            struct.set(ValueLayout.ADDRESS, LINK_SLOT, upcall("refuseLink", LINK, arena, null));
+            MemorySegment mknod = upcall("mknod", MKNOD, arena, fs);
+            MemorySegment link = upcall("refuseLink", LINK, arena, null);
+            struct.set(ValueLayout.ADDRESS, MKNOD_SLOT, mknod); // both or neither: nothing below can fail
+            struct.set(ValueLayout.ADDRESS, LINK_SLOT, link);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warning("cannot bind mknod and link in jfuse's fuse_operations (" + e + "): mkfifo, mknod and ln"
                     + " without -s fail with ENOSYS");
