@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  *
  * <p>The estimate only over-counts between measurements (an overwrite in place is counted as new data), so the
  * directory never holds more file data than the bound. Directories, symlinks, special files and extended
- * attributes are not counted (the walk looks at regular files only: reading a FIFO's attributes would open it).
+ * attributes are not counted (the walk looks at regular files only).
  */
 final class CacheSpace {
 

@@ -161,7 +161,7 @@ final class RemoteContent {
                 return false;
             }
             if (!a.get("ino").equals(inode) || !(Boolean) a.get("isRegularFile")) {
-                return false; // replaced meanwhile (by a FIFO, maybe, whose attributes must not be read: that opens it)
+                return false; // replaced meanwhile (by a FIFO, maybe, which the open below would block on)
             }
             long size = (Long) a.get("size");
             java.time.Instant mtime = ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toInstant();

@@ -247,7 +247,7 @@ final class RemoteListing {
 
     /**
      * The node is a regular file that equals a version in the bucket: it has the size and mtime it was listed or
-     * uploaded with. Anything else is never clean (and a FIFO must not have its attributes read: that opens it).
+     * uploaded with. Anything else (a FIFO, a device, a symlink) is never clean.
      */
     private static boolean isClean(Path file) throws IOException {
         var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
