@@ -33,8 +33,8 @@ import java.util.stream.Stream;
  * to make files clean; if nothing is waiting to be uploaded, or the wait passes {@link #WAIT_LIMIT}, it gets ENOSPC.
  *
  * <p>The estimate only over-counts between measurements (an overwrite in place is counted as new data), so the
- * directory never holds more file data than the bound. Directories, symlinks and extended attributes are not
- * counted.
+ * directory never holds more file data than the bound. Directories, symlinks, special files and extended
+ * attributes are not counted (the walk looks at regular files only).
  */
 final class CacheSpace {
 
@@ -262,7 +262,7 @@ final class CacheSpace {
         lock.lock();
         try {
             var a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!Placeholders.equalsSynced(file, a.size(), a.lastModifiedTime().toInstant())
+            if (!a.isRegularFile() || !Placeholders.equalsSynced(file, a.size(), a.lastModifiedTime().toInstant())
                     || busyPaths.get().test(rel)) {
                 return false;
             }

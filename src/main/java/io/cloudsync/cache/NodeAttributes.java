@@ -10,14 +10,15 @@ import java.util.Map;
 
 /**
  * The POSIX attributes of one node, as {@code lstat} reports them for its cache file. {@code mode} carries the type
- * bits ({@code S_IFREG}, {@code S_IFDIR}, ...) as well as the permission bits.
+ * bits ({@code S_IFREG}, {@code S_IFDIR}, ...) as well as the permission bits; {@code rdev} is a device's number
+ * ({@code st_rdev}, 0 for other nodes).
  */
 public record NodeAttributes(int mode, int uid, int gid, long size, int nlink,
-                             Instant accessTime, Instant modifiedTime, Instant changeTime) {
+                             Instant accessTime, Instant modifiedTime, Instant changeTime, long rdev) {
 
     /** One {@code lstat}; the "unix" view gives numeric ids without a user-name lookup. */
     private static final String UNIX_ATTRIBUTES =
-            "unix:mode,uid,gid,size,nlink,lastAccessTime,lastModifiedTime,ctime";
+            "unix:mode,uid,gid,size,nlink,lastAccessTime,lastModifiedTime,ctime,rdev";
 
     static NodeAttributes read(Path file) throws IOException {
         Map<String, Object> a = Files.readAttributes(file, UNIX_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
@@ -29,7 +30,8 @@ public record NodeAttributes(int mode, int uid, int gid, long size, int nlink,
                 (Integer) a.get("nlink"),
                 ((FileTime) a.get("lastAccessTime")).toInstant(),
                 ((FileTime) a.get("lastModifiedTime")).toInstant(),
-                ((FileTime) a.get("ctime")).toInstant());
+                ((FileTime) a.get("ctime")).toInstant(),
+                (Long) a.get("rdev"));
     }
 
     public NodeType type() {

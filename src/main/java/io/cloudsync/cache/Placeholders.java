@@ -1,13 +1,7 @@
 package io.cloudsync.cache;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Optional;
 
 /**
@@ -24,7 +18,8 @@ import java.util.Optional;
  *       and after each upload. Without it, or with other size or mtime, the local file may differ from the bucket.</li>
  * </ul>
  * An attribute is written after what it describes and removed last, so a crash leaves at worst a range fetched
- * twice or a directory listed twice (listing skips names that exist).
+ * twice or a directory listed twice (listing skips names that exist). Attributes are read and written by path,
+ * never by opening the node ({@link NodeXattrs}): a FIFO that took a file's name meanwhile cannot block a caller.
  */
 final class Placeholders {
 
@@ -32,8 +27,6 @@ final class Placeholders {
     private static final String REMOTE = "cloudsync.remote";
     private static final String PRESENT = "cloudsync.present";
     private static final String SYNCED = "cloudsync.synced";
-    /** strerror(ENODATA), as NIO reports an attribute that is not there. */
-    private static final String NO_ATTRIBUTE = "No data available";
 
     /** The remote state of a placeholder file. */
     record RemoteFile(String version, String listedAs, RangeSet present) {
@@ -124,43 +117,16 @@ final class Placeholders {
         remove(file, PRESENT);
     }
 
-    /** One getxattr in the common case (no such attribute: ENODATA), since this runs on every read of a file. */
+    /** One lgetxattr in the common case (no such attribute), since this runs on every read of a file. */
     private static Optional<String> read(Path node, String name) throws IOException {
-        UserDefinedFileAttributeView view = view(node);
-        int size;
-        try {
-            size = view.size(name);
-        } catch (FileSystemException e) {
-            if (isNoAttribute(e)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-        ByteBuffer buf = ByteBuffer.allocate(size);
-        view.read(name, buf);
-        return Optional.of(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
-    }
-
-    /** NIO words it "Unable to get size of extended attribute 'X': No data available" and the like. */
-    private static boolean isNoAttribute(FileSystemException e) {
-        return e.getReason() != null && e.getReason().endsWith(NO_ATTRIBUTE);
-    }
-
-    private static UserDefinedFileAttributeView view(Path node) {
-        return Files.getFileAttributeView(node, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        return NodeXattrs.read(node, name);
     }
 
     private static void write(Path node, String name, String value) throws IOException {
-        view(node).write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
+        NodeXattrs.write(node, name, value);
     }
 
     private static void remove(Path node, String name) throws IOException {
-        try {
-            view(node).delete(name);
-        } catch (FileSystemException e) {
-            if (!isNoAttribute(e)) {
-                throw e;
-            }
-        }
+        NodeXattrs.remove(node, name);
     }
 }

@@ -321,14 +321,18 @@ final class RemoteContent {
             }
             java.util.Map<String, Object> a;
             try {
-                a = Files.readAttributes(file, "unix:ino,size,lastModifiedTime", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                a = Files.readAttributes(file, "unix:ino,size,lastModifiedTime,isRegularFile",
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
             } catch (java.nio.file.NoSuchFileException gone) {
                 return false;
+            }
+            if (!a.get("ino").equals(inode) || !(Boolean) a.get("isRegularFile")) {
+                return false; // replaced meanwhile (by a FIFO, maybe, which the open below would block on)
             }
             long size = (Long) a.get("size");
             java.time.Instant mtime = ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toInstant();
             Optional<Placeholders.Synced> synced = Placeholders.synced(file);
-            if (!a.get("ino").equals(inode) || synced.isEmpty() || !synced.get().matches(size, mtime)) {
+            if (synced.isEmpty() || !synced.get().matches(size, mtime)) {
                 return false;
             }
             try (FileChannel channel = FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE,

@@ -14,8 +14,11 @@ import java.util.logging.Logger;
 /**
  * Lists directories from the bucket the first time they are looked at, so a volume over a prefix that already
  * holds data mounts at once and shows it. A listed directory gets its children as cache nodes: directories
- * (themselves unlisted), symlinks, and placeholder files of the right size and attributes whose bytes stay in the
- * bucket until read ({@link Placeholders}). Nothing of this is journaled: it is the bucket's state, not a change.
+ * (themselves unlisted), symlinks, special files (FIFOs, devices, sockets: made, never opened), and placeholder
+ * files of the right size and attributes whose bytes stay in the bucket until read ({@link Placeholders}). Nothing
+ * of this is journaled: it is the bucket's state, not a change. A special file, like a symlink, is never replaced
+ * or removed by a refresh: without extended attributes (Linux allows none on them) nothing says it equals the
+ * bucket.
  *
  * <p>Invariant: a local node exists below a directory only once that directory is listed, because every operation
  * on a path lists the path's ancestors first. So a listing never meets a local change to merge with; names that
@@ -242,10 +245,13 @@ final class RemoteListing {
         }
     }
 
-    /** The file equals a version in the bucket: it has the size and mtime it was listed or uploaded with. */
+    /**
+     * The node is a regular file that equals a version in the bucket: it has the size and mtime it was listed or
+     * uploaded with. Anything else (a FIFO, a device, a symlink) is never clean.
+     */
     private static boolean isClean(Path file) throws IOException {
         var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return Placeholders.equalsSynced(file, a.size(), a.lastModifiedTime().toInstant());
+        return a.isRegularFile() && Placeholders.equalsSynced(file, a.size(), a.lastModifiedTime().toInstant());
     }
 
     /** Lists {@code dir} and every directory below it (before a directory rename: see {@link TreeOperations}). */
@@ -303,6 +309,10 @@ final class RemoteListing {
                     NodeSetup.setTimes(node, null, e.modifiedTime());
                     Placeholders.markSynced(node, e.version(), e.size(), e.modifiedTime());
                 }
+                case FIFO, CHARACTER_DEVICE, BLOCK_DEVICE, SOCKET -> {
+                    materializeSpecial(node, rel, e);
+                    return;
+                }
                 default -> {
                     return;
                 }
@@ -314,6 +324,26 @@ final class RemoteListing {
             NodeSetup.deleteAfterFailure(node, failure);
             throw failure;
         }
+    }
+
+    /**
+     * A FIFO, device or socket from the bucket, made without ever opening it (see {@link SpecialNodes}). One that
+     * cannot be made here (a device while the plugin lacks CAP_MKNOD, say) is left out, logged, rather than failing
+     * the listing of its whole directory.
+     */
+    private static void materializeSpecial(Path node, String rel, RemoteEntry e) throws IOException {
+        try {
+            SpecialNodes.make(node, e.type(), e.rdev());
+        } catch (FileAlreadyExistsException raced) {
+            throw raced;
+        } catch (IOException cannot) {
+            LOG.warning(() -> "bucket entry '" + rel + "' is a " + e.type() + " that cannot be made here (" + cannot
+                    + "); it is left out of the volume");
+            return;
+        }
+        SpecialNodes.chmod(node, e.permissions());
+        NodeSetup.setOwner(node, new Owner(e.uid(), e.gid()));
+        SpecialNodes.setTimes(node, null, e.modifiedTime()); // NIO's setTimes would open the node
     }
 
     private static boolean isUsableName(String name) {

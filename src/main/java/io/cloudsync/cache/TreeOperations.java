@@ -40,7 +40,12 @@ final class TreeOperations {
     }
 
     void truncate(String rel, long size) throws IOException {
-        try (FileChannel channel = FileChannel.open(paths.file(rel), WRITE, NOFOLLOW_LINKS)) {
+        Path file = paths.file(rel);
+        if (!Files.isRegularFile(file, NOFOLLOW_LINKS) && Files.exists(file, NOFOLLOW_LINKS)) {
+            // truncate(2) refuses anything but a regular file the same way; opening a FIFO would block here
+            throw new FileSystemException("/" + rel, null, "Invalid argument");
+        }
+        try (FileChannel channel = FileChannel.open(file, WRITE, NOFOLLOW_LINKS)) {
             HandleOperations.setLength(channel, size);
         }
         recordUnlessHidden(new Mutation.FileChanged(rel));
@@ -131,7 +136,11 @@ final class TreeOperations {
 
     void chmod(String rel, int mode) throws IOException {
         Path file = paths.file(rel);
-        Files.setAttribute(file, "unix:mode", mode & 07777, NOFOLLOW_LINKS);
+        if (NodeAttributes.read(file).type().isSpecial()) {
+            SpecialNodes.chmod(file, mode); // NIO would open the node: a FIFO blocks
+        } else {
+            Files.setAttribute(file, "unix:mode", mode & 07777, NOFOLLOW_LINKS);
+        }
         recordAttributeChange(rel, file);
     }
 
@@ -153,7 +162,11 @@ final class TreeOperations {
                 && (modifiedTime == null || modifiedTime.equals(current.modifiedTime()))) {
             return;
         }
-        NodeSetup.setTimes(file, accessTime, modifiedTime);
+        if (current.type().isSpecial()) {
+            SpecialNodes.setTimes(file, accessTime, modifiedTime); // NIO would open the node: a FIFO blocks
+        } else {
+            NodeSetup.setTimes(file, accessTime, modifiedTime);
+        }
         recordAttributeChange(rel, file);
     }
 
@@ -167,6 +180,31 @@ final class TreeOperations {
                 NodeSetup.deleteAfterFailure(link, e);
                 throw e;
             }
+        }
+        journal.record(new Mutation.FileCreated(rel));
+    }
+
+    /**
+     * Makes a FIFO, device node or socket ({@code mode} holds its type and permission bits) owned by {@code owner}
+     * (null: this process), journaled as a created file; the uploader stores it as an empty object whose metadata
+     * says what it is. It is never opened here: the kernel serves a special file's I/O itself.
+     */
+    void mknod(String rel, int mode, long rdev, Owner owner) throws IOException {
+        NodeType type = NodeType.ofMode(mode);
+        if (!type.isSpecial()) {
+            throw new FileSystemException("/" + rel, null, "Invalid argument"); // regular files come through create
+        }
+        Path node = paths.file(rel);
+        SpecialNodes.make(node, type, rdev);
+        try {
+            SpecialNodes.chmod(node, mode & 07777);
+            Owner effective = NodeSetup.inParent(node.getParent(), owner);
+            if (effective != null) {
+                NodeSetup.setOwner(node, effective);
+            }
+        } catch (IOException | RuntimeException e) {
+            NodeSetup.deleteAfterFailure(node, e);
+            throw e;
         }
         journal.record(new Mutation.FileCreated(rel));
     }

@@ -462,6 +462,17 @@ public final class VolumeCache {
         tree.symlink(requireNotRoot(linkPath), target, owner);
     }
 
+    /**
+     * Makes a FIFO, character or block device, or socket at {@code path}: {@code mode} holds its type and
+     * permission bits, {@code rdev} a device's number. Regular files are made by {@link #create}; anything else is
+     * refused ("Invalid argument").
+     */
+    public void mknod(String path, int mode, long rdev, Owner owner) throws IOException {
+        requireWritable();
+        parentsListed(path);
+        tree.mknod(requireNotRoot(path), mode, rdev, owner);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private Path file(String path) {

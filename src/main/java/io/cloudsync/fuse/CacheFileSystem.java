@@ -27,9 +27,9 @@ import java.util.logging.Logger;
 
 /**
  * The FUSE callbacks of one volume. Each one delegates to {@link VolumeCache} and turns any failure into an errno
- * through {@link ErrnoMapper}; none throws into native code. Hard links are refused with EPERM (see
- * {@link HardLinkRefusal}); mknod, xattrs and locks are not bound, so libfuse answers ENOSYS and the kernel reports
- * them unsupported.
+ * through {@link ErrnoMapper}; none throws into native code. mknod (FIFOs, devices, sockets) and the refusal of hard
+ * links with EPERM are bound outside jfuse (see {@link UnboundOperations}); xattrs and locks are not bound, so
+ * libfuse answers ENOSYS and the kernel reports them unsupported.
  */
 public final class CacheFileSystem implements FuseOperations {
 
@@ -253,6 +253,19 @@ public final class CacheFileSystem implements FuseOperations {
         }
     }
 
+    /**
+     * Not a jfuse operation: {@link UnboundOperations} routes libfuse's mknod here. libfuse sends regular files to
+     * {@link #create}; this makes FIFOs, devices and sockets ({@code mode} has the type bits).
+     */
+    int mknod(String path, int mode, long rdev) {
+        try {
+            cache.mknod(path, mode, rdev, caller());
+            return 0;
+        } catch (Throwable e) {
+            return errors.toErrno("mknod", path, e);
+        }
+    }
+
     @Override
     public int rmdir(String path) {
         try {
@@ -372,5 +385,8 @@ public final class CacheFileSystem implements FuseOperations {
         stat.aTime().set(a.accessTime());
         stat.mTime().set(a.modifiedTime());
         stat.cTime().set(a.changeTime());
+        if (a.rdev() != 0) {
+            StatDeviceNumber.set(stat, a.rdev());
+        }
     }
 }

@@ -29,6 +29,7 @@ final class ErrnoMapper {
 
     // Linux values (x86_64 and aarch64) of the errnos jfuse's Errno does not name.
     static final int EPERM = 1;
+    static final int EIO = 5;
     static final int EXDEV = 18;
     static final int EBUSY = 16;
     static final int EFBIG = 27;

@@ -72,7 +72,7 @@ public final class FuseVolumeMount implements AutoCloseable {
         } catch (UnsatisfiedLinkError e) {
             throw new IOException("cannot load libfuse3 from " + library + ": " + e.getMessage(), e);
         }
-        HardLinkRefusal.install(fuse);
+        UnboundOperations.install(fuse, fs);
         List<String> args = options.toArgs(cache.isReadOnly());
         try {
             fuse.mount(PROGRAM_NAME, where, args.toArray(String[]::new)); // returns after a probe getattr arrived

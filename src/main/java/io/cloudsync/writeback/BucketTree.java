@@ -130,11 +130,15 @@ public final class BucketTree implements RemoteTree {
         int uid = attrs.uid().orElse(defaults.uid());
         int gid = attrs.gid().orElse(defaults.gid());
         Instant mtime = attrs.mtime().orElse(info.lastModified());
-        return switch (mode & PosixMetadata.S_IFMT) {
-            case PosixMetadata.S_IFLNK -> new RemoteEntry(name, NodeType.SYMLINK, 0, null, mode & 07777, uid, gid,
+        NodeType type = NodeType.ofMode(mode);
+        return switch (type) {
+            case SYMLINK -> new RemoteEntry(name, NodeType.SYMLINK, 0, null, mode & 07777, uid, gid,
                     mtime, readSmall(info.key()));
-            case PosixMetadata.S_IFDIR -> new RemoteEntry(name, NodeType.DIRECTORY, 0, null, mode & 07777, uid, gid,
+            case DIRECTORY -> new RemoteEntry(name, NodeType.DIRECTORY, 0, null, mode & 07777, uid, gid,
                     mtime, null); // a directory object without trailing "/", as old s3fs versions wrote them
+            // s3fs's special files: the type is in the mode, the (empty) content means nothing
+            case FIFO, CHARACTER_DEVICE, BLOCK_DEVICE, SOCKET -> new RemoteEntry(name, type, 0, null, mode & 07777,
+                    uid, gid, mtime, null, type.isDevice() ? attrs.rdev().orElse(0L) : 0);
             default -> new RemoteEntry(name, NodeType.FILE, info.size(), info.etag(), mode & 07777, uid, gid,
                     mtime, null);
         };

@@ -69,7 +69,8 @@ final class StoreWriter {
                 return;
             }
             if (source.exists(path) && !source.isDirectory(path)) {
-                return; // a special file (fifo, device): it lives in the volume only
+                uploadSpecial(key, node);
+                return;
             }
             if (!missingIsFinal) {
                 throw new LocalNodeMissing(path);
@@ -156,6 +157,24 @@ final class StoreWriter {
             throw new ChangedDuringUpload(link.toString());
         }
         store.putBytes(key, target.getBytes(StandardCharsets.UTF_8), attributes.toUserMetadata());
+    }
+
+    /**
+     * A special file (FIFO, device, socket) is stored as s3fs stores it: an empty object whose mode has the node's
+     * type bits; a device's number goes along as {@code rdev}. Only its attributes are read: opening a FIFO would
+     * block, and a device is not the plugin's to read. A node replaced meanwhile is a newer record's business.
+     */
+    private void uploadSpecial(String key, Path node) throws StoreException, IOException, ChangedDuringUpload {
+        PosixMetadata attributes;
+        try {
+            attributes = PosixMetadata.of(node);
+        } catch (NoSuchFileException replacedMeanwhile) {
+            throw new ChangedDuringUpload(node.toString());
+        }
+        if (!NodeType.ofMode(attributes.mode()).isSpecial()) {
+            throw new ChangedDuringUpload(node.toString());
+        }
+        store.putBytes(key, new byte[0], attributes.toUserMetadata());
     }
 
     private void writeMarker(String key, String path, boolean missingIsFinal)

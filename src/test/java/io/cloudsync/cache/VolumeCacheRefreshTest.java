@@ -123,6 +123,24 @@ class VolumeCacheRefreshTest {
         assertFalse(names().contains("keep.txt"), "an unchanged file deleted in the bucket still goes");
     }
 
+    @Test
+    void aFifoStaysWhateverTheBucketHasAtItsNameAndTheRefreshNeverOpensIt() throws IOException {
+        cache.mknod("/pipe", 0010644, 0, null);
+        for (var entry : journal.pending()) {
+            journal.complete(entry.seq()); // uploaded: nothing waits for the name, a refresh may look at it
+        }
+        remote.file("pipe", bytes("a file by another tool\n"), 0644, 0, 0, Instant.EPOCH);
+        remote.file("later.txt", bytes("later\n"), 0644, 0, 0, Instant.EPOCH);
+        // A refresh that opened the FIFO would block here, and the new object would never appear.
+        await().atMost(Duration.ofSeconds(5)).until(() -> names().contains("later.txt"));
+        assertEquals(NodeType.FIFO, cache.attributes("/pipe").type(), "a special file is never replaced by a refresh");
+
+        remote.delete("pipe");
+        remote.file("last.txt", bytes("last\n"), 0644, 0, 0, Instant.EPOCH);
+        await().atMost(Duration.ofSeconds(5)).until(() -> names().contains("last.txt"));
+        assertEquals(NodeType.FIFO, cache.attributes("/pipe").type(), "nor removed");
+    }
+
     private List<String> namesQuietly() {
         try {
             return names();

@@ -194,6 +194,32 @@ class VolumeCacheTreeTest {
     }
 
     @Test
+    void specialFilesAreRealNodesWhoseChangesNeverOpenThem() throws IOException {
+        cache.mknod("/pipe", 0010640, 0, new Owner(1234, 4321));
+        NodeAttributes pipe = cache.attributes("/pipe");
+        assertEquals(NodeType.FIFO, pipe.type());
+        assertEquals(0640, pipe.permissions());
+        assertEquals(1234, pipe.uid());
+        assertEquals(4321, pipe.gid());
+        // Each of these would block for good if it opened the FIFO (there is no writer).
+        cache.chmod("/pipe", 0600);
+        cache.setTimes("/pipe", null, Instant.parse("2001-02-03T04:05:06Z"));
+        assertThrows(FileSystemException.class, () -> cache.truncate("/pipe", 0), "truncate(2) answers EINVAL");
+        cache.rename("/pipe", "/moved", false);
+        assertEquals(0600, cache.attributes("/moved").permissions());
+        assertEquals(Instant.parse("2001-02-03T04:05:06Z"), cache.attributes("/moved").modifiedTime());
+        cache.unlink("/moved");
+
+        cache.mknod("/null", 0020666, 0x103, null);
+        assertEquals(NodeType.CHARACTER_DEVICE, cache.attributes("/null").type());
+        assertEquals(0x103, cache.attributes("/null").rdev());
+        assertThrows(FileSystemException.class, () -> cache.mknod("/regular", 0100644, 0, null),
+                "regular files come through create");
+        assertEquals(List.of(created("pipe"), changed("pipe"), changed("pipe"), renamed("pipe", "moved", false),
+                removed("moved"), created("null")), f.recorded());
+    }
+
+    @Test
     void listingGivesEveryChildWithItsAttributes() throws IOException {
         file("d/a", "1");
         file("d/b", "22");

@@ -11,6 +11,7 @@ import io.cloudsync.store.DirectoryListing;
 import io.cloudsync.store.FakeInMemoryObjectStore;
 import io.cloudsync.store.ObjectInfo;
 import io.cloudsync.store.ObjectStore;
+import io.cloudsync.store.PutCondition;
 import io.cloudsync.store.StoreException;
 import io.cloudsync.writeback.Uploader;
 import java.io.IOException;
@@ -151,9 +152,9 @@ class RenamedLargeFileUploadTest {
         }
 
         @Override
-        public ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata, BooleanSupplier cancelled)
-                throws StoreException {
-            ObjectInfo put = delegate.putFile(key, file, userMetadata, cancelled);
+        public ObjectInfo putFile(String key, Path file, Map<String, String> userMetadata, PutCondition condition,
+                BooleanSupplier cancelled) throws StoreException {
+            ObjectInfo put = delegate.putFile(key, file, userMetadata, inDelegateTerms(key, condition), cancelled);
             if (put.size() > partSize) {
                 partsByKey.put(key, (int) ((put.size() + partSize - 1) / partSize));
             } else {
@@ -176,6 +177,22 @@ class RenamedLargeFileUploadTest {
         @Override
         public InputStream get(String key, long offset, long length) throws StoreException {
             return delegate.get(key, offset, length);
+        }
+
+        @Override
+        public InputStream getIfMatch(String key, String etag, long offset, long length) throws StoreException {
+            return delegate.getIfMatch(key, delegateETag(key, etag), offset, length);
+        }
+
+        /** The delegate knows the plain MD5: a multipart-form ETag this fake gave out is stripped back to it. */
+        private String delegateETag(String key, String etag) {
+            Integer parts = partsByKey.get(key);
+            String suffix = "-" + parts;
+            return parts != null && etag.endsWith(suffix) ? etag.substring(0, etag.length() - suffix.length()) : etag;
+        }
+
+        private PutCondition inDelegateTerms(String key, PutCondition condition) {
+            return condition.etag() == null ? condition : PutCondition.version(delegateETag(key, condition.etag()));
         }
 
         @Override
