@@ -98,8 +98,12 @@ final class HandleOperations {
 
     int read(long handle, ByteBuffer dst, long offset) throws IOException {
         OpenFile open = openFiles.get(handle);
-        if (open.placeholder) {
-            fetchForRead(open, offset, dst.remaining());
+        if (open.placeholder && !fetchForRead(open, offset, dst.remaining())) {
+            int direct = remoteContent.readDirect(paths.file(open.path()), open.path(), open.channel.size(), dst,
+                    offset);
+            if (direct >= 0) {
+                return direct;
+            }
         }
         FileChannel channel = open.channel;
         int total = 0;
@@ -118,8 +122,9 @@ final class HandleOperations {
      * on about where the last one ended (up to {@link RemoteContent#maxReadAhead}), and starts small again after a
      * seek. "About": within {@link RemoteContent#SEQUENTIAL_SLACK}, as the kernel's own read-ahead requests arrive
      * out of order; concurrent reads of one handle may race on these hints, which costs at most a smaller fetch.
+     * False if the cache has no room for the bytes: the read is then served straight from the bucket.
      */
-    private void fetchForRead(OpenFile open, long offset, int length) throws IOException {
+    private boolean fetchForRead(OpenFile open, long offset, int length) throws IOException {
         long end = offset + length;
         if (Math.abs(offset - open.nextReadOffset) > RemoteContent.SEQUENTIAL_SLACK) {
             open.readAhead = RemoteContent.MIN_FETCH;
@@ -133,7 +138,11 @@ final class HandleOperations {
         switch (remoteContent.ensureRange(file, rel, open.channel, open.fetched, offset, length, readAhead)) {
             case COMPLETE -> {
                 open.placeholder = false;
-                return;
+                return true;
+            }
+            case NO_ROOM -> {
+                open.readAhead = RemoteContent.MIN_FETCH; // nothing is read ahead into a full cache
+                return false;
             }
             case FETCHED -> open.readAhead = Math.min(remoteContent.maxReadAhead(), readAhead * 2);
             case PRESENT -> {
@@ -142,6 +151,7 @@ final class HandleOperations {
         if (open.readAhead >= RemoteContent.PREFETCH_FROM) {
             remoteContent.prefetch(open, file, rel, open.nextReadOffset, remoteContent.maxReadAhead());
         }
+        return true;
     }
 
     /** Before a change through a handle: the bytes still in the bucket come first, or the change would lose them. */

@@ -1,6 +1,7 @@
 package io.cloudsync.cache;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -83,7 +84,9 @@ final class RemoteContent {
         /** Bytes were fetched; the file is still a placeholder. */
         FETCHED,
         /** The file is complete in the cache (it is no placeholder any more). */
-        COMPLETE
+        COMPLETE,
+        /** The cache has no room for the bytes (nothing clean to evict): {@link #readDirect} serves the read. */
+        NO_ROOM
     }
 
     /** The read-ahead a sequential reader may grow to. */
@@ -106,9 +109,13 @@ final class RemoteContent {
             return Outcome.PRESENT; // a read of bytes already here takes no room
         }
         // Room is taken before the file's lock (an eviction holds the room's lock and then takes file locks), for
-        // the most this fetch can bring; what it does not need is given back at the next measurement.
-        long reserved = length + Math.max(readAhead, MIN_FETCH);
-        room.reserve(reserved);
+        // the most this fetch can bring; what it does not need is given back at the next measurement. A read never
+        // waits for uploads to make room: without room it is served from the bucket and kept nowhere, so a file
+        // larger than the whole cache can still be read through one handle.
+        long reserved = Math.min(length + Math.max(readAhead, MIN_FETCH), Math.max(0, channel.size() - offset));
+        if (!room.tryReserve(reserved)) {
+            return Outcome.NO_ROOM;
+        }
         try {
             return fetchRange(file, rel, channel, fetched, offset, length, readAhead);
         } finally {
@@ -140,6 +147,25 @@ final class RemoteContent {
             keepSyncedMtime(file);
             return Outcome.FETCHED;
         }
+    }
+
+    /**
+     * Reads {@code dst.remaining()} bytes at {@code offset} of a placeholder of {@code size} bytes straight from the
+     * bucket into {@code dst} (up to the end of the file), keeping nothing in the cache; returns how many, or -1 if
+     * the file was completed meanwhile (by a writer): then the cache file holds the bytes.
+     */
+    int readDirect(Path file, String rel, long size, ByteBuffer dst, long offset) throws IOException {
+        Optional<Placeholders.RemoteFile> state = Placeholders.remoteFile(file);
+        if (state.isEmpty()) {
+            return -1;
+        }
+        int length = (int) Math.max(0, Math.min(dst.remaining(), size - offset));
+        if (length > 0) {
+            remote.fetch(state.get().listedAs(), rel, state.get().version(), offset, length,
+                    RangeSink.buffer(dst, offset, size));
+            dst.position(dst.position() + length);
+        }
+        return length;
     }
 
     /**
@@ -175,7 +201,8 @@ final class RemoteContent {
 
     private void prefetchNow(OpenFile open, Path file, String rel, long start, long window) {
         try {
-            if (!room.tryReserve(window)) {
+            long wanted = Math.min(window, Math.max(0, open.channel.size() - start));
+            if (!room.tryReserve(wanted)) {
                 return; // the cache is full now: the reader fetches what it reads, as without read-ahead
             }
             try {
@@ -193,7 +220,7 @@ final class RemoteContent {
                     keepSyncedMtime(file);
                 }
             } finally {
-                room.done(window);
+                room.done(wanted);
             }
         } catch (IOException | RuntimeException e) {
             // Nobody waits for this fetch: a read of these bytes fetches them itself and reports the failure.

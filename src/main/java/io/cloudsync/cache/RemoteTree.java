@@ -32,7 +32,13 @@ public interface RemoteTree {
      *
      * @throws RemoteContentChanged if neither name holds that content any more
      */
-    void fetch(String listedAs, String path, String version, long offset, long length, FileChannel into)
+    default void fetch(String listedAs, String path, String version, long offset, long length, FileChannel into)
+            throws IOException {
+        fetch(listedAs, path, version, offset, length, RangeSink.of(into));
+    }
+
+    /** As {@link #fetch(String, String, String, long, long, FileChannel)}, into any sink. */
+    void fetch(String listedAs, String path, String version, long offset, long length, RangeSink into)
             throws IOException;
 
     RemoteTree NONE = new RemoteTree() {
@@ -42,7 +48,7 @@ public interface RemoteTree {
         }
 
         @Override
-        public void fetch(String listedAs, String path, String version, long offset, long length, FileChannel into)
+        public void fetch(String listedAs, String path, String version, long offset, long length, RangeSink into)
                 throws IOException {
             throw new RemoteContentChanged(path, "this volume has no remote content");
         }

@@ -1,6 +1,7 @@
 package io.cloudsync.writeback;
 
 import io.cloudsync.cache.NodeType;
+import io.cloudsync.cache.RangeSink;
 import io.cloudsync.cache.RemoteContentChanged;
 import io.cloudsync.cache.RemoteEntry;
 import io.cloudsync.cache.RemoteTree;
@@ -12,7 +13,6 @@ import io.cloudsync.store.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -182,7 +182,7 @@ public final class BucketTree implements RemoteTree {
      * conditionally on the ETag it has now.
      */
     @Override
-    public void fetch(String listedAs, String path, String version, long offset, long length, FileChannel into)
+    public void fetch(String listedAs, String path, String version, long offset, long length, RangeSink into)
             throws IOException {
         if (!version.isEmpty() && copyRangeIfMatch(key(listedAs), version, offset, length, into)) {
             return;
@@ -208,7 +208,7 @@ public final class BucketTree implements RemoteTree {
     }
 
     /** Copies the range if the object still has {@code etag}; false if it has another one or is gone. */
-    private boolean copyRangeIfMatch(String key, String etag, long offset, long length, FileChannel into)
+    private boolean copyRangeIfMatch(String key, String etag, long offset, long length, RangeSink into)
             throws IOException {
         InputStream in;
         try {
@@ -222,7 +222,7 @@ public final class BucketTree implements RemoteTree {
         return true;
     }
 
-    private void copyRange(String key, long offset, long length, FileChannel into) throws IOException {
+    private void copyRange(String key, long offset, long length, RangeSink into) throws IOException {
         InputStream in;
         try {
             in = store.get(key, offset, length);
@@ -234,7 +234,7 @@ public final class BucketTree implements RemoteTree {
         copy(in, key, offset, length, into);
     }
 
-    private static void copy(InputStream stream, String key, long offset, long length, FileChannel into)
+    private static void copy(InputStream stream, String key, long offset, long length, RangeSink into)
             throws IOException {
         try (InputStream in = stream) {
             byte[] buf = new byte[COPY_BUFFER];

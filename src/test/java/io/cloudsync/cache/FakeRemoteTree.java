@@ -2,7 +2,6 @@ package io.cloudsync.cache;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +92,7 @@ final class FakeRemoteTree implements RemoteTree {
 
     @Override
     public synchronized void fetch(String listedAs, String path, String version, long offset, long length,
-                                   FileChannel into) throws IOException {
+                                   RangeSink into) throws IOException {
         RemoteEntry e = entries.get(listedAs);
         if (e == null || !e.version().equals(version)) {
             throw new RemoteContentChanged(path, "fake: no such version");

@@ -2,7 +2,6 @@ package io.cloudsync.cache;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,7 +32,7 @@ final class FakeUnreachableRemoteTree implements RemoteTree {
     }
 
     @Override
-    public void fetch(String listedAs, String path, String version, long offset, long length, FileChannel into)
+    public void fetch(String listedAs, String path, String version, long offset, long length, RangeSink into)
             throws IOException {
         failIfDown();
         bucket.fetch(listedAs, path, version, offset, length, into);

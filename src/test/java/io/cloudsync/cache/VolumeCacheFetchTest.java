@@ -183,6 +183,43 @@ class VolumeCacheFetchTest {
     }
 
     @Test
+    void aFileThreeTimesTheCacheBoundReadsWholeThroughOneHandleAndTheCacheStaysWithinTheBound() throws Exception {
+        long bound = 16L * MIB;
+        VolumeCache bounded = new VolumeCache(tmp.resolve("data"), journal, false, remote, Duration.ZERO, bound);
+        long h = bounded.open("/big.bin", Set.of(StandardOpenOption.READ));
+        for (int off = 0; off < big.length; off += MIB) {
+            assertArrayEquals(expected(off, MIB), read(bounded, h, off, MIB), "at " + off);
+            if (off % (8 * MIB) == 0) {
+                assertTrue(allocatedBytes(tmp.resolve("data")) <= bound + METADATA_SLACK, "over the bound at " + off);
+            }
+        }
+        bounded.release(h);
+        long after = allocatedBytes(tmp.resolve("data"));
+        assertTrue(after <= bound + METADATA_SLACK, "the cache holds " + after + " bytes after the read, more than its bound");
+        assertTrue(remote.fetchedBytes.get() >= big.length, "every byte came from the bucket");
+    }
+
+    /** Extended attributes and extent trees can take a few blocks st_blocks counts but the bound (file data) does not. */
+    private static final long METADATA_SLACK = 64 * 1024;
+
+    /**
+     * Bytes the regular files under {@code dir} take on disk (not their sizes: placeholders are sparse); directories
+     * and extended attributes are outside the bound.
+     */
+    private static long allocatedBytes(Path dir) throws IOException, InterruptedException {
+        Process stat = new ProcessBuilder("find", dir.toString(), "-type", "f", "-exec", "stat", "-c", "%b %B", "{}", "+")
+                .redirectErrorStream(true).start();
+        String out = new String(stat.getInputStream().readAllBytes()).trim();
+        assertEquals(0, stat.waitFor(), out);
+        long total = 0;
+        for (String line : out.split("\n")) {
+            String[] blocksAndSize = line.trim().split(" ");
+            total += Long.parseLong(blocksAndSize[0]) * Long.parseLong(blocksAndSize[1]);
+        }
+        return total;
+    }
+
+    @Test
     void aStreamingReaderFindsTheNextWindowFetchedAheadAndEachByteIsFetchedOnce() throws IOException {
         long h = cache.open("/big.bin", Set.of(StandardOpenOption.READ));
         for (int off = 0; off < 12 * MIB; off += MIB) {

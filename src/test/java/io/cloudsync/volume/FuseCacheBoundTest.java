@@ -99,6 +99,20 @@ class FuseCacheBoundTest {
         assertTrue(largest.get() > BOUND / 2, "the cache was barely used (" + largest.get() + "): the test proves nothing");
     }
 
+    @Test
+    void anObjectLargerThanTheWholeCacheReadsWholeThroughTheVolume() throws Exception {
+        byte[] big = new byte[(int) (BOUND * 5 / 2)];
+        new java.util.Random(7).nextBytes(big);
+        v.close(); // a volume created over a bucket that holds the object already
+        v = BucketVolume.start(tmp.resolve("over-big"), BucketVolume.Settings.defaults(PREFIX).cacheMaxSize(BOUND),
+                server -> server.putObject(BUCKET, PREFIX + "/big.bin", big, Map.of()));
+        data = v.data;
+        assertEquals(sha256(big) + "  big.bin", sh("sha256sum big.bin").trim(),
+                "the whole object reads back through one open, though the cache holds less than half of it");
+        long left = du();
+        assertTrue(left <= BOUND + DIRECTORY_SLACK, "the read left " + left + " bytes in a cache of " + BOUND);
+    }
+
     private static Map<String, String> sums(String out) {
         Map<String, String> m = new TreeMap<>();
         out.lines().forEach(l -> {
