@@ -70,7 +70,7 @@ final class S3ErrorClassifier {
         this.endpoint = endpoint;
     }
 
-    /** The S3 error code of a failure, if the server sent one. */
+    /** The S3 error code of a failure, if the server sent one; none for {@code null} (an exception without a cause). */
     static Optional<String> s3Code(Throwable error) {
         Throwable e = unwrap(error);
         return e instanceof ErrorResponseException ere && ere.errorResponse() != null
@@ -182,7 +182,7 @@ final class S3ErrorClassifier {
 
     private static Throwable unwrap(Throwable error) {
         Throwable e = error;
-        while ((e instanceof ExecutionException || e instanceof CompletionException
+        while (e != null && (e instanceof ExecutionException || e instanceof CompletionException
                 || (e.getClass() == RuntimeException.class && e.getCause() != null)) && e.getCause() != null) {
             e = e.getCause();
         }
