@@ -141,6 +141,23 @@ class VolumeCacheFetchTest {
     }
 
     @Test
+    void aSmallReadFetchesAQuarterMebibyteSoTheSmallReadsAfterItCostNoFetch() throws IOException {
+        long h = cache.open("/big.bin", Set.of(StandardOpenOption.READ));
+        long at = 10L * MIB; // a read in the middle, as after a seek: no read-ahead yet
+        assertArrayEquals(expected(at, 4096), read(cache, h, at, 4096));
+        assertEquals(1, remote.fetches.get());
+        long[] fetch = remote.fetchLog.getFirst();
+        assertEquals(at, fetch[0]);
+        assertTrue(fetch[1] >= RemoteContent.MIN_FETCH && fetch[1] <= 4096 + RemoteContent.MIN_FETCH,
+                "a 4 KiB read fetched " + fetch[1] + " bytes: itself and a read-ahead of 256 KiB");
+        for (long off = at + 4096; off < at + RemoteContent.MIN_FETCH; off += 4096) {
+            assertArrayEquals(expected(off, 4096), read(cache, h, off, 4096), "at " + off);
+        }
+        assertEquals(1, remote.fetches.get(), "the next 63 small reads find their bytes fetched");
+        cache.release(h);
+    }
+
+    @Test
     void aSequentialReaderWhoseReadsArriveOutOfOrderKeepsAGrowingReadAhead() throws IOException {
         long h = cache.open("/big.bin", Set.of(StandardOpenOption.READ));
         for (int pair = 0; pair < big.length / MIB; pair += 2) {

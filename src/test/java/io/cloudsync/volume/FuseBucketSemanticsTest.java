@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Promises of docs/SEMANTICS.md about the bucket's side of a volume, shown with real programs on a real mount over
  * a real S3 server (S3Proxy): what a chmod alone uploads, what a change to a placeholder or a renamed file uploads,
- * how a file deleted by another tool while changed here ends, and what a volume does while the server is down.
+ * how a file deleted by another tool while changed here ends, what listings and refreshes ask the server, and what
+ * a volume does while the server is down.
  */
 @Tag("fuse")
 class FuseBucketSemanticsTest {
@@ -121,6 +122,40 @@ class FuseBucketSemanticsTest {
         java.nio.file.Files.copy(v.mnt.resolve("moved/data.bin"), tmp.resolve("read.bin"));
         assertArrayEquals(content, java.nio.file.Files.readAllBytes(tmp.resolve("read.bin")),
                 "the rest was fetched from the object's new name");
+    }
+
+    @Test
+    void aListingHeadsEachObjectAndMarkerOnceAndARefreshOnlyWhatIsNewOrReplaced() throws Exception {
+        Duration refresh = Duration.ofSeconds(1);
+        start(BucketVolume.Settings.defaults(PREFIX).refreshInterval(refresh), s3 -> {
+            s3.putObject(BUCKET, PREFIX + "/same.txt", "same\n".getBytes(StandardCharsets.UTF_8), Map.of());
+            s3.putObject(BUCKET, PREFIX + "/readme.txt", "hello\n".getBytes(StandardCharsets.UTF_8), Map.of());
+            s3.putObject(BUCKET, PREFIX + "/marked/", new byte[0], Map.of());
+            s3.putObject(BUCKET, PREFIX + "/unmarked/deep/x.txt", "x\n".getBytes(StandardCharsets.UTF_8), Map.of());
+        });
+        v.sh("ls -l > /dev/null");
+        List<String> unchanged = List.of("same.txt", "marked/", "unmarked/");
+        for (String name : unchanged) {
+            assertEquals(1, v.s3.headRequests(PREFIX + "/" + name), "HEADs of " + name);
+        }
+        assertEquals(1, v.s3.headRequests(PREFIX + "/readme.txt"));
+        assertEquals(0, v.s3.headRequests(PREFIX + "/unmarked/deep/"), "nothing below the directory looked into");
+
+        String replaced = "replaced by another tool\n";
+        v.s3.putObject(BUCKET, PREFIX + "/readme.txt", replaced.getBytes(StandardCharsets.UTF_8), Map.of());
+        v.s3.putObject(BUCKET, PREFIX + "/added.txt", "added\n".getBytes(StandardCharsets.UTF_8), Map.of());
+        org.awaitility.Awaitility.await("the bucket's changes in the volume").atMost(refresh.plusSeconds(10))
+                .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    assertEquals(replaced.length() + "", v.sh("stat -c %s readme.txt").trim());
+                    assertEquals("6", v.sh("stat -c %s added.txt 2>&1 || true").trim());
+                });
+        assertEquals(2, v.s3.headRequests(PREFIX + "/readme.txt"), "the new version is looked at once");
+        assertEquals(1, v.s3.headRequests(PREFIX + "/added.txt"), "the new object is looked at once");
+        for (String name : unchanged) {
+            assertEquals(1, v.s3.headRequests(PREFIX + "/" + name),
+                    "refreshes look at no object whose ETag did not change, nor at known directories: " + name);
+        }
+        assertEquals(replaced, v.sh("cat readme.txt"));
     }
 
     @Test

@@ -1,13 +1,22 @@
 package io.cloudsync.writeback;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudsync.cache.NodeType;
 import io.cloudsync.cache.RemoteEntry;
+import io.cloudsync.cache.RemoteTree;
+import io.cloudsync.store.FakeFaultInjectingObjectStore;
+import io.cloudsync.store.FakeFaultInjectingObjectStore.Call;
+import io.cloudsync.store.FakeFaultInjectingObjectStore.Operation;
 import io.cloudsync.store.FakeInMemoryObjectStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,5 +92,75 @@ class BucketTreeListingTest {
         List<RemoteEntry> root = new BucketTree(bucket, "", DEFAULTS).list("", Map.of());
         assertEquals(List.of("dir", "top.txt"), root.stream().map(RemoteEntry::name).sorted().toList());
         assertEquals(NodeType.DIRECTORY, only(root, "dir").type());
+    }
+
+    private List<String> keys(FakeFaultInjectingObjectStore store, Operation operation) {
+        return store.calls().stream().filter(c -> c.operation() == operation).map(Call::key).sorted().toList();
+    }
+
+    @Test
+    void aListingIsOneDelimitedListingThenAHeadOfEachObjectAndOfEachSubdirectorysMarker() throws Exception {
+        put("pre/a.txt", "a", Map.of());
+        put("pre/b.txt", "b", Map.of());
+        put("pre/marked/", "", Map.of("mode", "16872"));
+        put("pre/unmarked/inner.txt", "inner", Map.of());
+        put("pre/unmarked/deeper/x", "x", Map.of());
+        FakeFaultInjectingObjectStore counted = new FakeFaultInjectingObjectStore(bucket);
+
+        List<RemoteEntry> root = new BucketTree(counted, "pre", DEFAULTS).list("", Map.of());
+
+        assertEquals(List.of("a.txt", "b.txt", "marked", "unmarked"), root.stream().map(RemoteEntry::name).sorted().toList());
+        assertEquals(List.of("pre/"), keys(counted, Operation.LIST_DIRECTORY), "one delimited listing, of this level only");
+        assertEquals(List.of("pre/a.txt", "pre/b.txt", "pre/marked/", "pre/unmarked/"), keys(counted, Operation.STAT),
+                "a HEAD of each object and of each subdirectory's marker (present or not), nothing deeper");
+        assertEquals(0750, only(root, "marked").permissions(), "the marker's attributes");
+        assertEquals(Map.of(Operation.LIST_DIRECTORY, 1, Operation.STAT, 4), counted.callCounts());
+    }
+
+    @Test
+    void aListingRunsSixteenHeadsAtOnceAndNoMore() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            put("pre/f" + i, "x", Map.of());
+        }
+        FakeFaultInjectingObjectStore slow = new FakeFaultInjectingObjectStore(bucket);
+        slow.block(call -> call.operation() == Operation.STAT);
+        CompletableFuture<List<RemoteEntry>> listing = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new BucketTree(slow, "pre", DEFAULTS).list("", Map.of());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try {
+            await("16 HEADs under way").atMost(Duration.ofSeconds(5)).until(() -> slow.blockedCalls() == 16);
+            await("and no 17th while they last").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                    .until(() -> slow.blockedCalls() == 16 && slow.calls(Operation.STAT) == 16);
+        } finally {
+            slow.release();
+        }
+        assertEquals(40, listing.get(5, TimeUnit.SECONDS).size());
+        assertEquals(40, slow.calls(Operation.STAT));
+    }
+
+    @Test
+    void aListingAgainCostsNoHeadForObjectsWhoseETagDidNotChangeNorForDirectoriesTheVolumeHas() throws Exception {
+        put("pre/same.txt", "same", Map.of());
+        put("pre/replaced.txt", "old", Map.of());
+        put("pre/known/inner.txt", "inner", Map.of());
+        String sameEtag = bucket.stat("pre/same.txt").orElseThrow().etag();
+        String oldEtag = bucket.stat("pre/replaced.txt").orElseThrow().etag();
+        put("pre/replaced.txt", "new content", Map.of());
+        put("pre/new.txt", "new", Map.of());
+        put("pre/newdir/inner.txt", "inner", Map.of());
+        FakeFaultInjectingObjectStore counted = new FakeFaultInjectingObjectStore(bucket);
+
+        List<RemoteEntry> again = new BucketTree(counted, "pre", DEFAULTS).list("", Map.of(
+                "same.txt", sameEtag, "replaced.txt", oldEtag, "known", RemoteTree.DIRECTORY));
+
+        assertEquals(List.of("pre/new.txt", "pre/newdir/", "pre/replaced.txt"), keys(counted, Operation.STAT),
+                "only what is new or has another version is looked at");
+        assertTrue(only(again, "same.txt").isUnchanged());
+        assertTrue(only(again, "known").isUnchanged());
+        assertEquals(11, only(again, "replaced.txt").size(), "the new version");
     }
 }
