@@ -132,6 +132,7 @@ class FuseBucketSemanticsTest {
             s3.putObject(BUCKET, PREFIX + "/readme.txt", "hello\n".getBytes(StandardCharsets.UTF_8), Map.of());
             s3.putObject(BUCKET, PREFIX + "/marked/", new byte[0], Map.of());
             s3.putObject(BUCKET, PREFIX + "/unmarked/deep/x.txt", "x\n".getBytes(StandardCharsets.UTF_8), Map.of());
+            s3.putObject(BUCKET, PREFIX + "/link", "same.txt".getBytes(StandardCharsets.UTF_8), Map.of("mode", "41471"));
         });
         v.sh("ls -l > /dev/null");
         List<String> unchanged = List.of("same.txt", "marked/", "unmarked/");
@@ -140,6 +141,7 @@ class FuseBucketSemanticsTest {
         }
         assertEquals(1, v.s3.headRequests(PREFIX + "/readme.txt"));
         assertEquals(0, v.s3.headRequests(PREFIX + "/unmarked/deep/"), "nothing below the directory looked into");
+        assertEquals(1, v.s3.headRequests(PREFIX + "/link"));
 
         String replaced = "replaced by another tool\n";
         v.s3.putObject(BUCKET, PREFIX + "/readme.txt", replaced.getBytes(StandardCharsets.UTF_8), Map.of());
@@ -155,7 +157,9 @@ class FuseBucketSemanticsTest {
             assertEquals(1, v.s3.headRequests(PREFIX + "/" + name),
                     "refreshes look at no object whose ETag did not change, nor at known directories: " + name);
         }
+        assertTrue(v.s3.headRequests(PREFIX + "/link") >= 2, "a symlink is looked at again at each refresh");
         assertEquals(replaced, v.sh("cat readme.txt"));
+        assertEquals("same\n", v.sh("cat link"));
     }
 
     @Test
