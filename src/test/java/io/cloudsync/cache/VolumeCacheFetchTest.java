@@ -174,6 +174,36 @@ class VolumeCacheFetchTest {
     }
 
     @Test
+    void theReadAheadOfALongSequentialReadStopsGrowingAt32Mebibytes() throws IOException {
+        byte[] huge = new byte[112 * MIB];
+        new Random(6).nextBytes(huge);
+        remote.file("huge.bin", huge, 0644, 0, 0, Instant.parse("2024-03-04T05:06:07Z"));
+        long h = cache.open("/huge.bin", Set.of(StandardOpenOption.READ));
+        for (int off = 0; off < huge.length; off += MIB) {
+            assertArrayEquals(Arrays.copyOfRange(huge, off, off + MIB), read(cache, h, off, MIB), "at " + off);
+        }
+        cache.release(h);
+        long largest = remote.fetchLog.stream().mapToLong(f -> f[1]).max().orElseThrow();
+        assertTrue(largest >= 16L * MIB && largest <= 33L * MIB,
+                "the largest fetch of a 112 MiB sequential read was " + largest + " bytes: 32 MiB of read-ahead at most");
+        assertEquals(huge.length, remote.fetchedBytes.get(), "each byte fetched once");
+    }
+
+    @Test
+    void rangesRecordedAtCloseAreNotFetchedAgainAfterARestart() throws IOException {
+        long h = cache.open("/big.bin", Set.of(StandardOpenOption.READ));
+        read(cache, h, 0, 2 * MIB);
+        cache.release(h);
+        long fetched = remote.fetchedBytes.get();
+
+        VolumeCache restarted = newCache();
+        long h2 = restarted.open("/big.bin", Set.of(StandardOpenOption.READ));
+        assertArrayEquals(expected(0, 2 * MIB), read(restarted, h2, 0, 2 * MIB));
+        restarted.release(h2);
+        assertEquals(fetched, remote.fetchedBytes.get(), "what was recorded before the restart is read from the cache");
+    }
+
+    @Test
     void aSeekStartsTheReadAheadSmallAgain() throws IOException {
         long h = cache.open("/big.bin", Set.of(StandardOpenOption.READ));
         for (int off = 0; off < 16 * MIB; off += MIB) {
