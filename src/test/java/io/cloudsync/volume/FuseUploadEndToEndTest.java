@@ -111,6 +111,16 @@ class FuseUploadEndToEndTest {
     }
 
     @Test
+    void deletingEverythingLeavesNothingUnderThePrefix() throws Exception {
+        sh("mkdir -p d0/e d1 empty && for i in 0 1 2; do printf x > d0/f$i; printf y > d0/e/g$i; printf z > d1/h$i; done");
+        assertTrue(uploader.flush(Duration.ofSeconds(60)), () -> "still pending: " + uploader.status());
+        assertTrue(s3.listKeys(BUCKET, PREFIX + "/").contains(PREFIX + "/empty/"), "the test needs markers to remove");
+        sh("rm -rf ./*");
+        assertTrue(uploader.flush(Duration.ofSeconds(60)), () -> "still pending: " + uploader.status());
+        assertEquals(List.of(), s3.listKeys(BUCKET, PREFIX + "/"), "objects or markers left of a volume emptied with rm -rf");
+    }
+
+    @Test
     void afterARenameStormTheBucketEqualsTheVolume() throws Exception {
         sh("mkdir -p s/a s/b t/x/deep && for i in $(seq 0 39); do echo \"file $i\" > s/a/f$i; done"
                 + " && for i in $(seq 0 9); do echo \"deep $i\" > t/x/deep/g$i; done");
