@@ -20,6 +20,14 @@ final class CachePaths {
     }
 
     /**
+     * Where nodes are made before they are renamed into the volume at once: beside the cache directory (so on
+     * its filesystem), never inside it (so no listing of the volume shows them).
+     */
+    Path staging() {
+        return dataDir.resolveSibling(dataDir.getFileName() + ".staging");
+    }
+
+    /**
      * The journal form of {@code path}: no leading slash, "" for the root. Refuses "." and ".." segments, empty
      * segments and NUL, so the result can be resolved below the cache directory without escaping it.
      */

@@ -55,6 +55,8 @@ final class RemoteListing {
     /** When each directory known to be listed was listed (nanoTime). Forgotten on rename and rmdir. */
     private final java.util.Map<String, Long> listedAt = new ConcurrentHashMap<>();
     private final Object listingLock = new Object();
+    /** Names the placeholders a refresh makes in the staging directory before it renames them into place. */
+    private final java.util.concurrent.atomic.AtomicLong stagedCount = new java.util.concurrent.atomic.AtomicLong();
     /** Refreshes under way, by directory: a look that finds one running waits for it instead of starting another. */
     private final java.util.Map<String, java.util.concurrent.CompletableFuture<Void>> refreshing = new ConcurrentHashMap<>();
     private final java.util.concurrent.Executor refresher =
@@ -62,12 +64,23 @@ final class RemoteListing {
 
     /** @param refreshInterval how old a listing may get before a look at the directory lists it again; 0: never */
     RemoteListing(CachePaths paths, RemoteTree remote, java.time.Duration refreshInterval, BusyPaths busy,
-                  StaleEntries stale) {
+                  StaleEntries stale) throws IOException {
+        emptyStaging(paths.staging());
         this.paths = paths;
         this.stale = stale;
         this.remote = remote;
         this.refreshNanos = refreshInterval.toNanos();
         this.busy = busy;
+    }
+
+    /** Makes the staging directory, or empties it of what a crash left in the middle of a refresh. */
+    private static void emptyStaging(Path staging) throws IOException {
+        Files.createDirectories(staging);
+        try (var leftovers = Files.newDirectoryStream(staging)) {
+            for (Path leftover : leftovers) {
+                Files.delete(leftover); // only placeholder files are made there
+            }
+        }
     }
 
     private boolean fresh(String dir) {
@@ -218,9 +231,8 @@ final class RemoteListing {
                 }
                 if (child == null) {
                     materialize(local, dir, e);
-                } else if (e.type() == NodeType.FILE && isClean(child)) {
-                    Files.delete(child); // another tool replaced the object: the new version, as a placeholder
-                    materialize(local, dir, e);
+                } else if (e.type() == NodeType.FILE && isClean(child) && !isSyncedAs(child, e.version())) {
+                    replace(child, rel, e); // another tool replaced the object: the new version, as a placeholder
                     stale.entryChanged(rel);
                 }
             }
@@ -252,6 +264,30 @@ final class RemoteListing {
     private static boolean isClean(Path file) throws IOException {
         var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         return a.isRegularFile() && Placeholders.equalsSynced(file, a.size(), a.lastModifiedTime().toInstant());
+    }
+
+    /**
+     * Whether the bucket version the file equals is {@code version}: the listing ran before this volume's own
+     * upload of it recorded that version, so it only looked changed.
+     */
+    private static boolean isSyncedAs(Path file, String version) throws IOException {
+        return Placeholders.synced(file).map(s -> s.version().equals(version)).orElse(false);
+    }
+
+    /**
+     * Makes the placeholder of {@code e} in the staging directory and renames it over {@code child}: the name
+     * never disappears, so a look or a listing at the same moment sees the old file or the new one, never none.
+     */
+    private void replace(Path child, String rel, RemoteEntry e) throws IOException {
+        Path staged = paths.staging().resolve("replacing-" + stagedCount.incrementAndGet());
+        try {
+            makeNode(staged, rel, e);
+            Files.move(staged, child, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException failure) {
+            NodeSetup.deleteAfterFailure(staged, failure);
+            throw failure;
+        }
     }
 
     /** Lists {@code dir} and every directory below it (before a directory rename: see {@link TreeOperations}). */
@@ -287,43 +323,48 @@ final class RemoteListing {
             return;
         }
         try {
-            switch (e.type()) {
-                case DIRECTORY -> {
-                    Files.createDirectory(node);
-                    Placeholders.markUnlisted(node, rel);
-                    NodeSetup.applyModeAndOwner(node, e.permissions(), new Owner(e.uid(), e.gid()));
-                }
-                case SYMLINK -> {
-                    Files.createSymbolicLink(node, Path.of(e.target()));
-                    NodeSetup.setOwner(node, new Owner(e.uid(), e.gid()));
-                }
-                case FILE -> {
-                    Files.createFile(node);
-                    if (e.size() > 0) {
-                        try (RandomAccessFile sparse = new RandomAccessFile(node.toFile(), "rw")) {
-                            sparse.setLength(e.size()); // a hole: no space used until bytes are fetched
-                        }
-                        Placeholders.markRemote(node, e.version(), rel);
-                    }
-                    NodeSetup.applyModeAndOwner(node, e.permissions(), new Owner(e.uid(), e.gid()));
-                    NodeSetup.setTimes(node, null, e.modifiedTime());
-                    Placeholders.markSynced(node, e.version(), e.size(), e.modifiedTime());
-                }
-                case FIFO, CHARACTER_DEVICE, BLOCK_DEVICE, SOCKET -> {
-                    materializeSpecial(node, rel, e);
-                    return;
-                }
-                default -> {
-                    return;
-                }
-            }
-            NodeSetup.setTimes(node, null, e.modifiedTime());
+            makeNode(node, rel, e);
         } catch (FileAlreadyExistsException raced) {
             // made meanwhile by a listing of the same directory that a crash cut short: keep it
         } catch (IOException | RuntimeException failure) {
             NodeSetup.deleteAfterFailure(node, failure);
             throw failure;
         }
+    }
+
+    /** Makes {@code node}, the cache node of bucket entry {@code e} at volume path {@code rel}. */
+    private static void makeNode(Path node, String rel, RemoteEntry e) throws IOException {
+        switch (e.type()) {
+            case DIRECTORY -> {
+                Files.createDirectory(node);
+                Placeholders.markUnlisted(node, rel);
+                NodeSetup.applyModeAndOwner(node, e.permissions(), new Owner(e.uid(), e.gid()));
+            }
+            case SYMLINK -> {
+                Files.createSymbolicLink(node, Path.of(e.target()));
+                NodeSetup.setOwner(node, new Owner(e.uid(), e.gid()));
+            }
+            case FILE -> {
+                Files.createFile(node);
+                if (e.size() > 0) {
+                    try (RandomAccessFile sparse = new RandomAccessFile(node.toFile(), "rw")) {
+                        sparse.setLength(e.size()); // a hole: no space used until bytes are fetched
+                    }
+                    Placeholders.markRemote(node, e.version(), rel);
+                }
+                NodeSetup.applyModeAndOwner(node, e.permissions(), new Owner(e.uid(), e.gid()));
+                NodeSetup.setTimes(node, null, e.modifiedTime());
+                Placeholders.markSynced(node, e.version(), e.size(), e.modifiedTime());
+            }
+            case FIFO, CHARACTER_DEVICE, BLOCK_DEVICE, SOCKET -> {
+                materializeSpecial(node, rel, e);
+                return;
+            }
+            default -> {
+                return;
+            }
+        }
+        NodeSetup.setTimes(node, null, e.modifiedTime());
     }
 
     /**

@@ -101,6 +101,43 @@ class VolumeCacheRefreshTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aFileReplacedByAnotherToolNeverDisappearsFromTheCacheWhileARefreshTakesItIn() throws Exception {
+        // A look that stopped waiting for a long refresh reads the cache directory while the refresh changes it.
+        Path node = tmp.resolve("data/readme.txt");
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger missing = new java.util.concurrent.atomic.AtomicInteger();
+        Thread looker = Thread.ofPlatform().start(() -> {
+            while (!done.get()) {
+                if (!java.nio.file.Files.exists(node, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    missing.incrementAndGet();
+                }
+            }
+        });
+        try {
+            for (int i = 0; i < 100; i++) {
+                String version = "version " + i + "\n";
+                remote.replace("readme.txt", bytes(version));
+                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).ignoreExceptions()
+                        .until(() -> read("/readme.txt").equals(version));
+            }
+        } finally {
+            done.set(true);
+            looker.join();
+        }
+        assertEquals(0, missing.get(), "times the file was missing while the refresh replaced it");
+    }
+
+    @Test
+    void aRefreshCutShortByACrashLeavesNothingBehindOnTheNextOpen() throws IOException {
+        Path leftover = tmp.resolve("data.staging/replacing-1");
+        java.nio.file.Files.writeString(leftover, "half made");
+        cache = new VolumeCache(tmp.resolve("data"), journal, false, remote, REFRESH);
+        assertFalse(java.nio.file.Files.exists(leftover));
+        assertEquals(List.of("keep.txt", "readme.txt"), names());
+    }
+
+    @Test
     void anObjectDeletedByAnotherToolDisappears() {
         remote.delete("readme.txt");
         await().atMost(Duration.ofSeconds(5)).until(() -> !names().contains("readme.txt"));
