@@ -18,7 +18,7 @@ JDK25 := $(shell \
   done; fi)
 export JAVA_HOME := $(JDK25)
 
-.PHONY: help jdk setup build rootfs plugin push unit test demo demo-clean bench clean
+.PHONY: help jdk setup build rootfs plugin push unit test demo demo-clean bench bench-big clean
 
 help:
 	@echo "make demo        local S3 server + the plugin + a container writing into a volume; shows the bucket"
@@ -29,6 +29,7 @@ help:
 	@echo "                 (state in STATE_SOURCE, default: the replaced plugin's, else /var/lib/cloudsync)"
 	@echo "make push REGISTRY=host:port   push the plugin as REGISTRY/$(PLUGIN_NAME):latest"
 	@echo "make bench       local vs cloudsync vs rclone on the same workloads (sizes: see bench/run.sh)"
+	@echo "make bench-big   the same plus W9 (100,000 files in one directory) and W10 (1,000,000 objects); ~1 hour"
 
 jdk:
 	@[ -n "$(JDK25)" ] || { echo "no JDK 25 found: set JAVA_HOME to a JDK 25, or install one under /usr/lib/jvm" >&2; exit 1; }
@@ -68,6 +69,9 @@ demo-clean:
 # Not part of `make test`; never fails on a timing. Writes build/bench/ and the table in docs/PERFORMANCE.md.
 bench: setup jdk
 	bash bench/run.sh
+
+bench-big: setup jdk
+	BENCH_BIGDIR_FILES=100000 BENCH_HUGE_OBJECTS=1000000 bash bench/run.sh
 
 clean:
 	rm -rf target build
