@@ -65,7 +65,7 @@ modules=$(tr ',' '\n' < "$modules_file" | cat - <(tr ',' '\n' <<< "$EXTRA_MODULE
 
 # --- the jlinked runtime, cached by JDK, modules and options --------------------------------------------------
 jlink_opts=(--strip-debug --no-header-files --no-man-pages --compress=zip-6)
-jre_key=$(printf '%s\n' "$(realpath "$java_home")" "$jdk_version" "$modules" "${jlink_opts[*]}" "${GUI_NATIVES[*]}" \
+jre_key=$(printf '%s\n' "$(realpath "$java_home")" "$jdk_version" "$modules" "${jlink_opts[*]}" "${GUI_NATIVES[*]}" cds \
   | sha256sum | cut -c1-16)
 jre="$cache/jre-$jre_key"
 if [ ! -x "$jre/bin/java" ]; then
@@ -74,6 +74,11 @@ if [ ! -x "$jre/bin/java" ]; then
   rm -rf "$tmp_jre"
   "$java_home/bin/jlink" --add-modules "$modules" "${jlink_opts[@]}" --output "$tmp_jre"
   for lib in "${GUI_NATIVES[@]}"; do rm -f "$tmp_jre/lib/$lib"; done
+  # The JDK's classes, pre-parsed (CDS): the base the plugin's own class archive (config.json) builds on. Dumped
+  # with the entrypoint's native-access option, which an archive must match to keep its module graph.
+  "$tmp_jre/bin/java" -Xshare:dump --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC > "$tmp_jre.dump.log" 2>&1 \
+    || die "CDS dump of the jlinked runtime failed: $(tail -c 500 "$tmp_jre.dump.log")"
+  rm -f "$tmp_jre.dump.log"
   # Another build may have finished the same runtime meanwhile: either copy is right.
   mv -T "$tmp_jre" "$jre" 2>/dev/null || rm -rf "$tmp_jre"
 fi
