@@ -1,5 +1,6 @@
 package io.cloudsync.cache;
 
+import io.cloudsync.testsupport.CapturedLog;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,11 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,20 +128,15 @@ class VolumeCacheRefreshLimitsTest {
     @Test
     void aFailedRefreshKeepsTheViewLogsAWarningAndIsTriedAgainAnIntervalLater() throws IOException {
         List<String> before = names("/");
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Handler capture = warningsInto(warnings);
-        Logger log = Logger.getLogger(RemoteListing.class.getName());
-        log.addHandler(capture);
-        try {
+        try (CapturedLog log = CapturedLog.of(RemoteListing.class)) {
             reachable.down.set(true);
             remote.file("new.txt", bytes("new\n"), 0644, 0, 0, Instant.EPOCH);
             await().atMost(DEADLINE).until(() -> {
                 assertEquals(before, names("/"), "the local view stays while the bucket cannot be reached");
                 return reachable.failedCalls.get() >= 2;
             });
+            List<String> warnings = log.warnings();
             assertTrue(warnings.stream().anyMatch(w -> w.contains("keeps what it has")), warnings::toString);
-        } finally {
-            log.removeHandler(capture);
         }
         reachable.down.set(false);
         await().atMost(DEADLINE).until(() -> names("/").contains("new.txt"));
@@ -170,24 +161,5 @@ class VolumeCacheRefreshLimitsTest {
         reachable.down.set(false);
         assertEquals(List.of("y.txt"), names("/unseen"));
         assertEquals("hello\n", read("/readme.txt"));
-    }
-
-    private static Handler warningsInto(List<String> warnings) {
-        return new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warnings.add(String.valueOf(r.getMessage()));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 }

@@ -1,5 +1,6 @@
 package io.cloudsync.fuse;
 
+import io.cloudsync.testsupport.CapturedLog;
 import io.cloudsync.cache.VolumeCache;
 import io.cloudsync.journal.Journal;
 import org.cryptomator.jfuse.api.Fuse;
@@ -15,10 +16,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -39,21 +37,7 @@ class UnboundOperationsTest {
     Journal journal;
     Fuse fuse;
     CacheFileSystem fs;
-    final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-    final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            warnings.add(r);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    CapturedLog log;
 
     @BeforeEach
     void build() throws Exception {
@@ -62,12 +46,12 @@ class UnboundOperationsTest {
         builder.setLibraryPath(FuseLibrary.path().toString());
         fs = new CacheFileSystem(new VolumeCache(tmp.resolve("data"), journal, false), builder.errno(), null);
         fuse = builder.build(fs);
-        Logger.getLogger(UnboundOperations.class.getName()).addHandler(capture);
+        log = CapturedLog.of(UnboundOperations.class);
     }
 
     @AfterEach
     void close() throws Exception {
-        Logger.getLogger(UnboundOperations.class.getName()).removeHandler(capture);
+        log.close();
         fuse.close();
         journal.close();
     }
@@ -84,7 +68,7 @@ class UnboundOperationsTest {
         UnboundOperations.install(fuse, fs);
         assertNotEquals(MemorySegment.NULL, struct().get(ValueLayout.ADDRESS, MKNOD_SLOT));
         assertNotEquals(MemorySegment.NULL, struct().get(ValueLayout.ADDRESS, LINK_SLOT));
-        assertEquals(List.of(), warnings);
+        assertEquals(List.of(), log.records());
     }
 
     @Test
@@ -94,6 +78,7 @@ class UnboundOperationsTest {
         UnboundOperations.install(fuse, fs);
         assertEquals(foreign, struct().get(ValueLayout.ADDRESS, MKNOD_SLOT));
         assertEquals(MemorySegment.NULL, struct().get(ValueLayout.ADDRESS, LINK_SLOT), "not half installed");
+        List<LogRecord> warnings = log.records();
         assertEquals(1, warnings.size());
         assertTrue(warnings.getFirst().getMessage().contains("fail with ENOSYS"), warnings.getFirst().getMessage());
         struct().set(ValueLayout.ADDRESS, MKNOD_SLOT, MemorySegment.NULL); // never handed to libfuse

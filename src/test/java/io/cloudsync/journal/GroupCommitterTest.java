@@ -1,5 +1,6 @@
 package io.cloudsync.journal;
 
+import io.cloudsync.testsupport.CapturedLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,16 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** The fsync thread with a fake forcer: batching, failures, close, slow-force logging. */
@@ -126,31 +122,12 @@ class GroupCommitterTest {
     void aSlowForceIsLogged() throws Exception {
         FakeLog log = new FakeLog();
         log.forceNanos = TimeUnit.MILLISECONDS.toNanos(50);
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger(GroupCommitter.class.getName());
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warnings.add(r.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(capture);
-        try (GroupCommitter committer = new GroupCommitter("slow-disk", log, 10)) {
+        try (CapturedLog captured = CapturedLog.of(GroupCommitter.class);
+             GroupCommitter committer = new GroupCommitter("slow-disk", log, 10)) {
             committer.awaitDurable(log.appended.incrementAndGet());
+            List<String> warnings = captured.warnings();
             assertEquals(1, warnings.size(), warnings.toString());
             assertTrue(warnings.get(0).contains("slow-disk") && warnings.get(0).contains(" ms"), warnings.get(0));
-        } finally {
-            logger.removeHandler(capture);
         }
     }
 

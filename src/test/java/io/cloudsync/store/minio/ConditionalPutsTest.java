@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cloudsync.testsupport.CapturedLog;
 import io.cloudsync.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,30 +58,11 @@ class ConditionalPutsTest {
     @Test
     void aServerThatIgnoresTheConditionHasTheProbeObjectRemovedAtOnceAndTheLogSaysSo() throws Exception {
         FakeServer server = new FakeServer();
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger(ConditionalPuts.class.getName());
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warnings.add(r.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(capture);
-        try {
+        List<String> warnings;
+        try (CapturedLog log = CapturedLog.of(ConditionalPuts.class)) {
             assertFalse(conditionalPuts.serverChecks("vol/a.txt", server));
             assertFalse(conditionalPuts.serverChecks("vol/b.txt", server));
-        } finally {
-            logger.removeHandler(capture);
+            warnings = log.warnings();
         }
 
         assertEquals(2, server.requests.size(), server.requests::toString);
