@@ -58,7 +58,7 @@ final class RemoteListing {
     /** Names the placeholders a refresh makes in the staging directory before it renames them into place. */
     private final java.util.concurrent.atomic.AtomicLong stagedCount = new java.util.concurrent.atomic.AtomicLong();
     /** Refreshes under way, by directory: a look that finds one running waits for it instead of starting another. */
-    private final java.util.Map<String, java.util.concurrent.CompletableFuture<Void>> refreshing = new ConcurrentHashMap<>();
+    private final java.util.Map<String, Refresh> refreshing = new ConcurrentHashMap<>();
     private final java.util.concurrent.Executor refresher =
             java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("refresh-", 0).factory());
 
@@ -142,20 +142,34 @@ final class RemoteListing {
         return slash < 0 ? "" : rel.substring(0, slash);
     }
 
+    /** A refresh under way: what it will complete, and when it began (nanoTime). */
+    private record Refresh(java.util.concurrent.CompletableFuture<Void> done, long startedNanos) {
+    }
+
     /**
      * Refreshes {@code dir} on a thread of its own (one at a time per directory) and, if asked, waits for it a
-     * short while: a slow or stalled object store must not hold a look at the volume for its I/O timeout. A look
-     * that stops waiting answers with what the volume has; the refresh still comes in when it ends.
+     * short while: a slow or stalled object store must not hold a look at the volume for its I/O timeout. Looks
+     * wait until the refresh has run {@link #REFRESH_WAIT_MILLIS}, not that long each: the listing of a huge
+     * directory may take minutes, and each of the many looks that an {@code ls -l} of it makes would wait again.
+     * A look that stops waiting answers with what the volume has; the refresh still comes in when it ends.
      */
     private void refresh(String dir, boolean await) {
-        java.util.concurrent.CompletableFuture<Void> running = refreshing.computeIfAbsent(dir,
-                d -> java.util.concurrent.CompletableFuture.runAsync(() -> refreshNow(d), refresher));
-        running.whenComplete((done, failure) -> refreshing.remove(dir, running));
-        if (!await) {
+        boolean[] started = {false};
+        Refresh running = refreshing.computeIfAbsent(dir, d -> {
+            started[0] = true;
+            return new Refresh(java.util.concurrent.CompletableFuture.runAsync(() -> refreshNow(d), refresher),
+                    System.nanoTime());
+        });
+        if (started[0]) {
+            running.done().whenComplete((done, failure) -> refreshing.remove(dir, running));
+        }
+        long waitNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(REFRESH_WAIT_MILLIS)
+                - (System.nanoTime() - running.startedNanos());
+        if (!await || waitNanos <= 0) {
             return;
         }
         try {
-            running.get(REFRESH_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            running.done().get(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException slow) {
             LOG.fine(() -> "refreshing '" + dir + "' takes longer than " + REFRESH_WAIT_MILLIS + " ms; answering with"
                     + " what the volume has");

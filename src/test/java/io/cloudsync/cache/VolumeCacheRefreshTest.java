@@ -93,6 +93,27 @@ class VolumeCacheRefreshTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void looksDuringARefreshThatOutlastsTheWaitAnswerAtOnceRatherThanEachWaitingAgain() throws Exception {
+        remote.stallListings();
+        try {
+            Thread.sleep(REFRESH.toMillis() * 2); // not synchronization: lets the listing of the root grow stale
+            names(); // starts the refresh, and waits for it as long as a look waits
+            long start = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                assertEquals(List.of("keep.txt", "readme.txt"), names(), "the volume's view while the server stalls");
+                cache.attributes("/readme.txt");
+            }
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            // Each of the 20 looks waiting again would take 20 times the wait.
+            org.junit.jupiter.api.Assertions.assertTrue(tookMillis < RemoteListing.REFRESH_WAIT_MILLIS,
+                    "20 looks during the stalled refresh took " + tookMillis + " ms");
+        } finally {
+            remote.endStall();
+        }
+    }
+
+    @Test
     void anObjectReplacedByAnotherToolIsReadInItsNewVersion() throws IOException {
         assertEquals("hello\n", read("/readme.txt")); // fetched: the cache holds the old bytes
         remote.replace("readme.txt", bytes("replaced, longer\n"));
