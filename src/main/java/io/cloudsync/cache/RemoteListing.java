@@ -182,9 +182,11 @@ final class RemoteListing {
 
     /** Lists a listed directory again (without the listing lock) and takes in what changed (with it). */
     private void refreshNow(String dir) {
+        Before before = null;
         List<RemoteEntry> entries = null;
         try {
-            entries = listAgain(dir);
+            before = lookBefore(dir);
+            entries = before == null ? null : remote.list(dir, before.versions());
         } catch (IOException | RuntimeException e) {
             LOG.warning(() -> "refreshing '" + dir + "' from the bucket failed; the volume keeps what it has and tries"
                     + " again later: " + e);
@@ -194,34 +196,48 @@ final class RemoteListing {
                 return; // renamed or removed meanwhile
             }
             if (entries != null) {
-                apply(dir, entries);
+                apply(dir, before, entries);
             }
             listedAt.put(dir, System.nanoTime()); // after a failure too: tried again one interval later
         }
     }
 
-    /** The bucket's entries of {@code dir}; entries whose ETag the local file was synced as come as unchanged. */
-    private List<RemoteEntry> listAgain(String dir) throws IOException {
+    /**
+     * What a directory held just before the bucket was listed again: every name, and the bucket version each file
+     * was synced as (directories as {@link RemoteTree#DIRECTORY}). A listing may take minutes, and the volume goes
+     * on meanwhile: it is the truth about the bucket only for names that are still as they were before it.
+     */
+    private record Before(Set<String> names, java.util.Map<String, String> versions) {
+    }
+
+    /** What {@code dir} holds now (see {@link Before}); null if it is gone or was never listed. */
+    private Before lookBefore(String dir) throws IOException {
         Path local = paths.file(dir);
         if (!Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS) || Placeholders.isUnlisted(local)) {
             return null;
         }
-        java.util.Map<String, String> known = new java.util.HashMap<>();
+        Set<String> names = new java.util.HashSet<>();
+        java.util.Map<String, String> versions = new java.util.HashMap<>();
         try (var stream = Files.newDirectoryStream(local)) {
             for (Path child : stream) {
                 String name = child.getFileName().toString();
+                names.add(name);
                 if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
-                    known.put(name, RemoteTree.DIRECTORY);
+                    versions.put(name, RemoteTree.DIRECTORY);
                 } else if (Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)) {
-                    Placeholders.synced(child).ifPresent(s -> known.put(name, s.version()));
+                    Placeholders.synced(child).ifPresent(s -> versions.put(name, s.version()));
                 }
             }
         }
-        return remote.list(dir, known);
+        return new Before(names, versions);
     }
 
-    /** Takes in the bucket's {@code entries} of {@code dir} (see the class comment); under the listing lock. */
-    private void apply(String dir, List<RemoteEntry> entries) {
+    /**
+     * Takes in the bucket's {@code entries} of {@code dir} (see the class comment); under the listing lock. Only
+     * names that are as they were {@code before} the listing are touched: a name made, deleted or uploaded here
+     * while the bucket was being listed may be missing from the listing or shown in an older state.
+     */
+    private void apply(String dir, Before before, List<RemoteEntry> entries) {
         Path local = paths.file(dir);
         try {
             if (!Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS)) {
@@ -244,8 +260,10 @@ final class RemoteListing {
                     continue;
                 }
                 if (child == null) {
-                    materialize(local, dir, e);
-                } else if (e.type() == NodeType.FILE && isClean(child) && !isSyncedAs(child, e.version())) {
+                    if (!before.names().contains(e.name())) {
+                        materialize(local, dir, e); // not deleted here meanwhile: another tool's new object
+                    }
+                } else if (e.type() == NodeType.FILE && isCleanAsBefore(child, before.versions().get(e.name()))) {
                     replace(child, rel, e); // another tool replaced the object: the new version, as a placeholder
                     stale.entryChanged(rel);
                 }
@@ -256,8 +274,10 @@ final class RemoteListing {
                     continue;
                 }
                 Path child = c.getValue();
-                boolean goneFile = Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS) && isClean(child);
-                boolean goneDir = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) && Placeholders.isUnlisted(child);
+                boolean goneFile = Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)
+                        && isCleanAsBefore(child, before.versions().get(c.getKey()));
+                boolean goneDir = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) && Placeholders.isUnlisted(child)
+                        && before.names().contains(c.getKey());
                 if (goneFile || goneDir) {
                     Files.delete(child); // another tool deleted the object (an unlisted directory is empty here)
                     forget(rel);
@@ -281,11 +301,12 @@ final class RemoteListing {
     }
 
     /**
-     * Whether the bucket version the file equals is {@code version}: the listing ran before this volume's own
-     * upload of it recorded that version, so it only looked changed.
+     * The file equals the bucket ({@link #isClean}) as the version it was synced as before the listing began:
+     * neither made nor uploaded again while the bucket was being listed.
      */
-    private static boolean isSyncedAs(Path file, String version) throws IOException {
-        return Placeholders.synced(file).map(s -> s.version().equals(version)).orElse(false);
+    private static boolean isCleanAsBefore(Path file, String versionBefore) throws IOException {
+        return versionBefore != null && isClean(file)
+                && Placeholders.synced(file).map(s -> s.version().equals(versionBefore)).orElse(false);
     }
 
     /**

@@ -46,6 +46,11 @@ final class FakeRemoteTree implements RemoteTree {
         contents.put(path, content);
     }
 
+    /** The version the bucket holds at {@code path}, as an upload's answer gives it. */
+    synchronized String version(String path) {
+        return entries.get(path).version();
+    }
+
     /** Another tool deleted the object. */
     synchronized void delete(String path) {
         entries.remove(path);
@@ -63,15 +68,27 @@ final class FakeRemoteTree implements RemoteTree {
         stall.countDown();
     }
 
+    private volatile boolean answerFromBeforeTheStall;
+
+    /**
+     * Listings take what the bucket holds at once and then hang until {@link #endStall}: a listing that answers
+     * with the bucket as it was when it began, as a long listing of a real server does.
+     */
+    void stallListingsAfterTheirSnapshot() {
+        answerFromBeforeTheStall = true;
+        stallListings();
+    }
+
     @Override
     public List<RemoteEntry> list(String dir, Map<String, String> known) throws IOException {
+        List<RemoteEntry> snapshot = answerFromBeforeTheStall ? listNow(dir, known) : null;
         try {
             stall.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while the fake server stalled", e);
         }
-        return listNow(dir, known);
+        return snapshot != null ? snapshot : listNow(dir, known);
     }
 
     private synchronized List<RemoteEntry> listNow(String dir, Map<String, String> known) {

@@ -3,6 +3,7 @@ package io.cloudsync.cache;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cloudsync.journal.Journal;
 import java.io.IOException;
@@ -111,6 +112,67 @@ class VolumeCacheRefreshTest {
         } finally {
             remote.endStall();
         }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void whatChangedHereWhileTheBucketWasListedIsNotUndoneByThatListing() throws Exception {
+        Path data = tmp.resolve("data");
+        long readmeInode;
+        remote.file("other.txt", bytes("other\n"), 0644, 0, 0, Instant.EPOCH);
+        await().atMost(Duration.ofSeconds(5)).until(() -> names().contains("other.txt"));
+        remote.replace("other.txt", bytes("other, replaced\n")); // so the listing below shows it as changed
+        remote.delete("keep.txt"); // another tool's deletion: shows when the stalled refresh has been taken in
+        remote.stallListingsAfterTheirSnapshot();
+        try {
+            Thread.sleep(REFRESH.toMillis() * 2); // not synchronization: lets the listing of the root grow stale
+            names(); // starts the refresh: the bucket is listed now, then the server stalls
+            // Meanwhile, here: a new file is written and uploaded; readme.txt is changed and uploaded again;
+            // other.txt is deleted, in the bucket too.
+            cache.unlink("/other.txt");
+            remote.delete("other.txt");
+            write("/fresh.txt", "fresh\n");
+            remote.file("fresh.txt", bytes("fresh\n"), 0644, 0, 0, Instant.EPOCH);
+            write("/readme.txt", "changed here\n");
+            remote.replace("readme.txt", bytes("changed here\n"));
+            uploaded("fresh.txt", data);
+            uploaded("readme.txt", data);
+            readmeInode = inode(data.resolve("readme.txt"));
+        } finally {
+            remote.endStall();
+        }
+        // Looked at in the cache directory itself: a look through the volume would start the next refresh.
+        await().atMost(Duration.ofSeconds(5)).until(() -> !java.nio.file.Files.exists(data.resolve("keep.txt")));
+        assertTrue(java.nio.file.Files.exists(data.resolve("fresh.txt")),
+                "a file uploaded while the bucket was listed is not removed for missing from the listing");
+        assertEquals(readmeInode, inode(data.resolve("readme.txt")),
+                "a file uploaded again while the bucket was listed is not replaced by the older version listed");
+        assertFalse(java.nio.file.Files.exists(data.resolve("other.txt")),
+                "a file deleted while the bucket was listed does not come back from the listing");
+        assertEquals("changed here\n", read("/readme.txt"));
+    }
+
+    /** Writes {@code content} as the whole file at {@code path}, made if it does not exist. */
+    private void write(String path, String content) throws IOException {
+        long h = names().contains(path.substring(1))
+                ? cache.open(path, Set.of(StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
+                : cache.create(path, 0644, null, Set.of(StandardOpenOption.WRITE));
+        cache.write(h, ByteBuffer.wrap(bytes(content)), 0);
+        cache.release(h);
+    }
+
+    /** What the uploader does once the file is in the bucket (the fake's version of it), its records completed. */
+    private void uploaded(String rel, Path data) throws IOException {
+        var attrs = java.nio.file.Files.readAttributes(data.resolve(rel),
+                java.nio.file.attribute.BasicFileAttributes.class);
+        cache.recordUploaded(rel, remote.version(rel), attrs.size(), attrs.lastModifiedTime().toInstant());
+        for (var entry : journal.pending()) {
+            journal.complete(entry.seq());
+        }
+    }
+
+    private static long inode(Path file) throws IOException {
+        return (Long) java.nio.file.Files.getAttribute(file, "unix:ino");
     }
 
     @Test
