@@ -80,14 +80,14 @@ public final class BucketTree implements RemoteTree {
                 if (object.etag().equals(known.get(name))) {
                     entries.add(RemoteEntry.unchanged(name, NodeType.FILE, object.size(), object.etag()));
                 } else {
-                    pending.add(pool.submit(() -> bounded(heads, () -> fileEntry(name, object))));
+                    pending.add(submitBounded(pool, heads, () -> fileEntry(name, object)));
                 }
             }
             for (String name : listing.subdirectories()) {
                 if (RemoteTree.DIRECTORY.equals(known.get(name))) {
                     entries.add(RemoteEntry.unchanged(name, NodeType.DIRECTORY, 0, null));
                 } else {
-                    pending.add(pool.submit(() -> bounded(heads, () -> directoryEntry(name, dirPrefix + name + "/"))));
+                    pending.add(submitBounded(pool, heads, () -> directoryEntry(name, dirPrefix + name + "/")));
                 }
             }
             for (Future<RemoteEntry> f : pending) {
@@ -110,12 +110,25 @@ public final class BucketTree implements RemoteTree {
         RemoteEntry run() throws IOException;
     }
 
-    private static RemoteEntry bounded(Semaphore heads, Head head) throws IOException, InterruptedException {
+    /**
+     * Starts {@code head} once one of the {@link #PARALLEL_HEADS} permits is free: the listing thread waits, so a
+     * directory of 100,000 objects never has more than that many HEADs, threads and stacks at once. (A thread per
+     * object, each waiting for a permit, filled the plugin's heap and stalled the listing for good.)
+     */
+    private static Future<RemoteEntry> submitBounded(ExecutorService pool, Semaphore heads, Head head)
+            throws InterruptedException {
         heads.acquire();
         try {
-            return head.run();
-        } finally {
+            return pool.submit(() -> {
+                try {
+                    return head.run();
+                } finally {
+                    heads.release();
+                }
+            });
+        } catch (RuntimeException notStarted) {
             heads.release();
+            throw notStarted;
         }
     }
 

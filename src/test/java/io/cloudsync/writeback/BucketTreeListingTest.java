@@ -143,6 +143,54 @@ class BucketTreeListingTest {
     }
 
     @Test
+    void aListingOfManyObjectsHasNoMoreThreadsThanHeadsUnderWay() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            put("pre/f" + i, "x", Map.of());
+        }
+        FakeFaultInjectingObjectStore slow = new FakeFaultInjectingObjectStore(bucket);
+        slow.block(call -> call.operation() == Operation.STAT);
+        CompletableFuture<List<RemoteEntry>> listing = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new BucketTree(slow, "pre", DEFAULTS).list("", Map.of());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try {
+            await("16 HEADs under way").atMost(Duration.ofSeconds(5)).until(() -> slow.blockedCalls() == 16);
+            // A thread per object waiting for its turn is what filled the plugin's heap with 100,000 objects.
+            assertEquals(16 + 1, threadsRunning("io.cloudsync.writeback.BucketTree"),
+                    "threads of the listing (its own, and one for each HEAD) while 16 HEADs are under way");
+        } finally {
+            slow.release();
+        }
+        assertEquals(200, listing.get(10, TimeUnit.SECONDS).size());
+    }
+
+    /** Threads, virtual ones included, with a frame of {@code className} on their stack (a thread dump's count). */
+    private static long threadsRunning(String className) throws java.io.IOException {
+        java.nio.file.Path dump = java.nio.file.Files.createTempDirectory("threads").resolve("dump.json");
+        try {
+            java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(dump.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+            var threads = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dump.toFile())
+                    .path("threadDump").path("threadContainers").findValues("threads");
+            long count = 0;
+            for (var list : threads) {
+                for (var thread : list) {
+                    if (thread.path("stack").toString().contains(className + ".")) {
+                        count++;
+                    }
+                }
+            }
+            return count;
+        } finally {
+            java.nio.file.Files.deleteIfExists(dump);
+            java.nio.file.Files.deleteIfExists(dump.getParent());
+        }
+    }
+
+    @Test
     void aListingAgainCostsNoHeadForObjectsWhoseETagDidNotChangeNorForDirectoriesTheVolumeHas() throws Exception {
         put("pre/same.txt", "same", Map.of());
         put("pre/replaced.txt", "old", Map.of());
