@@ -119,18 +119,8 @@ class BucketTreeListingTest {
 
     @Test
     void aListingRunsSixteenHeadsAtOnceAndNoMore() throws Exception {
-        for (int i = 0; i < 40; i++) {
-            put("pre/f" + i, "x", Map.of());
-        }
         FakeFaultInjectingObjectStore slow = new FakeFaultInjectingObjectStore(bucket);
-        slow.block(call -> call.operation() == Operation.STAT);
-        CompletableFuture<List<RemoteEntry>> listing = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new BucketTree(slow, "pre", DEFAULTS).list("", Map.of());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        CompletableFuture<List<RemoteEntry>> listing = listingWithHeadsBlocked(40, slow);
         try {
             await("16 HEADs under way").atMost(Duration.ofSeconds(5)).until(() -> slow.blockedCalls() == 16);
             await("and no 17th while they last").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
@@ -144,18 +134,8 @@ class BucketTreeListingTest {
 
     @Test
     void aListingOfManyObjectsHasNoMoreThreadsThanHeadsUnderWay() throws Exception {
-        for (int i = 0; i < 200; i++) {
-            put("pre/f" + i, "x", Map.of());
-        }
         FakeFaultInjectingObjectStore slow = new FakeFaultInjectingObjectStore(bucket);
-        slow.block(call -> call.operation() == Operation.STAT);
-        CompletableFuture<List<RemoteEntry>> listing = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new BucketTree(slow, "pre", DEFAULTS).list("", Map.of());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        CompletableFuture<List<RemoteEntry>> listing = listingWithHeadsBlocked(200, slow);
         try {
             await("16 HEADs under way").atMost(Duration.ofSeconds(5)).until(() -> slow.blockedCalls() == 16);
             // A thread per object waiting for its turn is what filled the plugin's heap with 100,000 objects.
@@ -165,6 +145,22 @@ class BucketTreeListingTest {
             slow.release();
         }
         assertEquals(200, listing.get(10, TimeUnit.SECONDS).size());
+    }
+
+    /** Puts {@code objects} objects under "pre/" and lists it through {@code slow}, whose HEADs hang until released. */
+    private CompletableFuture<List<RemoteEntry>> listingWithHeadsBlocked(int objects, FakeFaultInjectingObjectStore slow)
+            throws Exception {
+        for (int i = 0; i < objects; i++) {
+            put("pre/f" + i, "x", Map.of());
+        }
+        slow.block(call -> call.operation() == Operation.STAT);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new BucketTree(slow, "pre", DEFAULTS).list("", Map.of());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     /** Threads, virtual ones included, with a frame of {@code className} on their stack (a thread dump's count). */
