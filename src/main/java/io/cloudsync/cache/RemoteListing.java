@@ -55,8 +55,6 @@ final class RemoteListing {
     /** When each directory known to be listed was listed (nanoTime). Forgotten on rename and rmdir. */
     private final java.util.Map<String, Long> listedAt = new ConcurrentHashMap<>();
     private final Object listingLock = new Object();
-    /** Names the placeholders a refresh makes in the staging directory before it renames them into place. */
-    private final java.util.concurrent.atomic.AtomicLong stagedCount = new java.util.concurrent.atomic.AtomicLong();
     /** Refreshes under way, by directory: a look that finds one running waits for it instead of starting another. */
     private final java.util.Map<String, Refresh> refreshing = new ConcurrentHashMap<>();
     private final java.util.concurrent.Executor refresher =
@@ -274,8 +272,7 @@ final class RemoteListing {
                     continue;
                 }
                 Path child = c.getValue();
-                boolean goneFile = Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)
-                        && isCleanAsBefore(child, before.versions().get(c.getKey()));
+                boolean goneFile = isCleanAsBefore(child, before.versions().get(c.getKey()));
                 boolean goneDir = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) && Placeholders.isUnlisted(child)
                         && before.names().contains(c.getKey());
                 if (goneFile || goneDir) {
@@ -292,21 +289,19 @@ final class RemoteListing {
     }
 
     /**
-     * The node is a regular file that equals a version in the bucket: it has the size and mtime it was listed or
-     * uploaded with. Anything else (a FIFO, a device, a symlink) is never clean.
-     */
-    private static boolean isClean(Path file) throws IOException {
-        var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return a.isRegularFile() && Placeholders.equalsSynced(file, a.size(), a.lastModifiedTime().toInstant());
-    }
-
-    /**
-     * The file equals the bucket ({@link #isClean}) as the version it was synced as before the listing began:
-     * neither made nor uploaded again while the bucket was being listed.
+     * The node is a regular file that equals the bucket as the version it was synced as before the listing began:
+     * it still has the size and mtime it was listed or uploaded with, and was neither made nor uploaded again while
+     * the bucket was being listed. Anything else (a FIFO, a device, a symlink) is never clean.
      */
     private static boolean isCleanAsBefore(Path file, String versionBefore) throws IOException {
-        return versionBefore != null && isClean(file)
-                && Placeholders.synced(file).map(s -> s.version().equals(versionBefore)).orElse(false);
+        if (versionBefore == null) {
+            return false;
+        }
+        var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        java.util.Optional<Placeholders.Synced> synced = a.isRegularFile() ? Placeholders.synced(file)
+                : java.util.Optional.empty();
+        return synced.isPresent() && synced.get().version().equals(versionBefore)
+                && synced.get().matches(a.size(), a.lastModifiedTime().toInstant());
     }
 
     /**
@@ -314,7 +309,7 @@ final class RemoteListing {
      * never disappears, so a look or a listing at the same moment sees the old file or the new one, never none.
      */
     private void replace(Path child, String rel, RemoteEntry e) throws IOException {
-        Path staged = paths.staging().resolve("replacing-" + stagedCount.incrementAndGet());
+        Path staged = paths.staging().resolve("replacing"); // one at a time: refreshes apply under the listing lock
         try {
             makeNode(staged, rel, e);
             Files.move(staged, child, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
