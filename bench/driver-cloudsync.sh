@@ -6,38 +6,7 @@ CS_PLUGIN=${BENCH_CLOUDSYNC_PLUGIN:-cloudsync-bench}
 
 cs_socket() { printf '/run/docker/plugins/%s/cloudsync.sock' "$CS_ID"; }
 
-# Answers POST ROUTE on SOCKET with a 2xx: the plugin is serving.
-socket_answers() {
-  curl -sf -o /dev/null --max-time 2 --unix-socket "$1" -X POST -d '{}' "http://plugin$2"
-}
-
-# start_figures DRIVER REP T0 SOCKET: records how long after T0 the socket answered a Capabilities request
-# (listening) and a List request (volumes served; the driver behind it is initialised).
-start_figures() {
-  local driver=$1 rep=$2 t0=$3 sock=$4 t
-  if t=$(BENCH_POLL=0.01 wait_until 60 socket_answers "$sock" /VolumeDriver.Capabilities); then
-    record "$driver" "$rep" start_to_socket "$(elapsed "$t0" "$t")"
-  else
-    record "$driver" "$rep" start_to_socket null "no answer within 60 s"
-  fi
-  if t=$(BENCH_POLL=0.01 wait_until 60 socket_answers "$sock" /VolumeDriver.List); then
-    record "$driver" "$rep" start_to_ready "$(elapsed "$t0" "$t")"
-  else
-    record "$driver" "$rep" start_to_ready null "no answer within 60 s"
-  fi
-}
-
-cs_enable_timed() {
-  local rep=$1 t0 enabler
-  t0=$(now)
-  docker plugin enable "$CS_PLUGIN" > "$BENCH_OUT/cloudsync-enable.log" 2>&1 &
-  enabler=$!
-  start_figures cloudsync "$rep" "$t0" "$(cs_socket)"
-  if ! wait "$enabler"; then
-    say "docker plugin enable $CS_PLUGIN failed: $(cat "$BENCH_OUT/cloudsync-enable.log")"
-    return 1
-  fi
-}
+cs_enable_timed() { managed_plugin_enable_timed cloudsync "$CS_PLUGIN" "$(cs_socket)" "$1"; }
 
 cloudsync_prepare() {
   if [ ! -f "$BENCH_PLUGIN_DIR/config.json" ]; then
@@ -58,18 +27,10 @@ cloudsync_prepare() {
   say "plugin $CS_PLUGIN enabled (id ${CS_ID:0:12}, state in $CS_STATE)"
 }
 
-cloudsync_teardown() {
-  docker plugin inspect "$CS_PLUGIN" >/dev/null 2>&1 || return 0
-  docker plugin disable -f "$CS_PLUGIN" >/dev/null 2>&1 || true
-  docker plugin rm -f "$CS_PLUGIN" >/dev/null 2>&1 || warn "could not remove plugin $CS_PLUGIN"
-}
+cloudsync_teardown() { managed_plugin_remove "$CS_PLUGIN"; }
 
-# The plugin's Java process: the child of the containerd shim that runs the plugin's id.
-cloudsync_pid() {
-  local shim
-  shim=$(pgrep -f -- "-id $CS_ID( |$)" | head -n 1)
-  [ -n "$shim" ] && pgrep -P "$shim" | head -n 1
-}
+# The plugin's Java process.
+cloudsync_pid() { managed_plugin_pid "$CS_ID"; }
 
 cloudsync_volume_create() {
   docker volume create -d "$CS_PLUGIN" --label "$BENCH_LABEL" -o bucket="$S3_BUCKET" -o prefix="$2" \

@@ -71,3 +71,52 @@ drop_caches() {
   sync
   echo 3 > /proc/sys/vm/drop_caches || warn "could not drop the page cache (not root?)"
 }
+
+# Answers POST ROUTE on SOCKET with a 2xx: the plugin is serving.
+socket_answers() {
+  curl -sf -o /dev/null --max-time 2 --unix-socket "$1" -X POST -d '{}' "http://plugin$2"
+}
+
+# start_figures DRIVER REP T0 SOCKET: records how long after T0 the socket answered a Capabilities request
+# (listening) and a List request (volumes served; the driver behind it is initialised).
+start_figures() {
+  local driver=$1 rep=$2 t0=$3 sock=$4 t
+  if t=$(BENCH_POLL=0.01 wait_until 60 socket_answers "$sock" /VolumeDriver.Capabilities); then
+    record "$driver" "$rep" start_to_socket "$(elapsed "$t0" "$t")"
+  else
+    record "$driver" "$rep" start_to_socket null "no answer within 60 s"
+  fi
+  if t=$(BENCH_POLL=0.01 wait_until 60 socket_answers "$sock" /VolumeDriver.List); then
+    record "$driver" "$rep" start_to_ready "$(elapsed "$t0" "$t")"
+  else
+    record "$driver" "$rep" start_to_ready null "no answer within 60 s"
+  fi
+}
+
+# managed_plugin_enable_timed DRIVER PLUGIN SOCKET REP: enables managed plugin PLUGIN and records, for DRIVER,
+# how long it took to listen on SOCKET and to serve (start_figures).
+managed_plugin_enable_timed() {
+  local driver=$1 plugin=$2 sock=$3 rep=$4 t0 enabler
+  t0=$(now)
+  docker plugin enable "$plugin" > "$BENCH_OUT/$driver-enable.log" 2>&1 &
+  enabler=$!
+  start_figures "$driver" "$rep" "$t0" "$sock"
+  if ! wait "$enabler"; then
+    say "docker plugin enable $plugin failed: $(cat "$BENCH_OUT/$driver-enable.log")"
+    return 1
+  fi
+}
+
+# The main process of the managed plugin with id ID: the child of the containerd shim that runs it.
+managed_plugin_pid() {
+  local shim
+  shim=$(pgrep -f -- "-id $1( |$)" | head -n 1)
+  [ -n "$shim" ] && pgrep -P "$shim" | head -n 1
+}
+
+# Disables and removes managed plugin NAME, if it is installed.
+managed_plugin_remove() {
+  docker plugin inspect "$1" >/dev/null 2>&1 || return 0
+  docker plugin disable -f "$1" >/dev/null 2>&1 || true
+  docker plugin rm -f "$1" >/dev/null 2>&1 || warn "could not remove plugin $1"
+}

@@ -85,49 +85,16 @@ fi
 
 # --- the tree --------------------------------------------------------------------------------------------------
 rootfs="$out/rootfs"
+own_libraries=$jre
+source "$here/plugin/rootfs-files.sh"
 rm -rf "$out"
-mkdir -p "$rootfs"/{usr/bin,usr/lib,usr/lib64,opt,app/lib,etc,tmp,state,mnt/volumes,run/docker/plugins,dev,proc,sys}
-# The host's merged /usr layout, so that every path ldd reports (/lib/..., /lib64/..., /usr/lib/...) exists.
-ln -s usr/bin "$rootfs/bin"
-ln -s usr/lib "$rootfs/lib"
-ln -s usr/lib64 "$rootfs/lib64"
+mkdir -p "$rootfs"/{opt,app/lib,etc,tmp,state,mnt/volumes,run/docker/plugins,dev,proc,sys}
+make_merged_usr
 chmod 1777 "$rootfs/tmp"
 
 cp -a "$jre" "$rootfs/opt/java"
 cp "${app_jars[0]}" "$rootfs/app/lib/cloudsync.jar"
 cp "${lib_jars[@]}" "$rootfs/app/lib/"
-
-# Copies host file PATH into the rootfs at its real location, and makes PATH itself lead there (a symlink) when
-# the names differ, e.g. libfuse3.so.3 -> libfuse3.so.3.14.0 or /lib64/ld-linux-x86-64.so.2.
-copy_host_file() {
-  local path=$1 real
-  real=$(readlink -f "$path")
-  if [ ! -e "$rootfs$real" ]; then
-    mkdir -p "$rootfs$(dirname "$real")"
-    cp "$real" "$rootfs$real"
-  fi
-  if [ ! -e "$rootfs$path" ]; then
-    mkdir -p "$rootfs$(dirname "$path")"
-    ln -sr "$rootfs$real" "$rootfs$path"
-  fi
-}
-
-# The libraries FILE needs, as ldd resolves them on the host; a library ldd cannot find stops the build, unless it
-# is one of the runtime's own (those are found through $ORIGIN inside the rootfs).
-copy_needed_libraries() {
-  local file=$1 line dep
-  while read -r line; do
-    case $line in
-      *"not found"*)
-        [[ $file == "$jre"/* ]] && [ -n "$(find "$jre/lib" -name "${line%% *}" -print -quit)" ] && continue
-        die "ldd $file: $line" ;;
-      *"=> /"*) dep=${line#*=> }; dep=${dep%% (*} ;;
-      /*) dep=${line%% (*} ;;
-      *) continue ;;
-    esac
-    [[ $dep == "$jre"/* ]] || copy_host_file "$dep"
-  done < <(ldd "$file" 2>&1 || true)
-}
 
 for f in "$libfuse" "$fusermount" "${dlopened[@]}"; do
   copy_host_file "$f"
@@ -138,13 +105,7 @@ while read -r f; do
   copy_needed_libraries "$f"
 done < <(find "$jre" -type f \( -name '*.so' -o -path "$jre/bin/*" \) | sort)
 
-printf 'root:x:0:0:root:/root:/bin/false\n' > "$rootfs/etc/passwd"
-printf 'root:x:0:\n' > "$rootfs/etc/group"
-# glibc (2.34+) has the "files" and "dns" services built in: no libnss_* to ship.
-printf 'passwd: files\ngroup: files\nhosts: files dns\n' > "$rootfs/etc/nsswitch.conf"
-# Docker bind-mounts the host's hosts and resolv.conf over these for a host-network plugin; they are the targets.
-printf '127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n' > "$rootfs/etc/hosts"
-: > "$rootfs/etc/resolv.conf"
+write_root_etc
 commit=$(git -C "$here" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 git -C "$here" diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
 printf 'cloudsync %s\ncommit %s\nruntime %s (%s)\n' "$(basename "${app_jars[0]}" .jar | sed 's/^cloudsync-//')" \
