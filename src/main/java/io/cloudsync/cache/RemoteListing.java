@@ -24,8 +24,8 @@ import java.util.logging.Logger;
  * on a path lists the path's ancestors first. So a listing never meets a local change to merge with; names that
  * exist are skipped (a listing cut short by a crash is simply done again).
  *
- * <p>Refresh: a listed directory looked at again more than {@code refresh-interval} after its last listing is
- * listed again, and what other tools changed in the bucket meanwhile comes in: new names appear; a file or an
+ * <p>Refresh: a listed directory looked at again more than {@code refresh-interval} after its last listing (or ten
+ * times as long as that listing took, if later: {@link RefreshSchedule}) is listed again, and what other tools changed in the bucket meanwhile comes in: new names appear; a file or an
  * unlisted directory whose object is gone disappears; a file whose object has a new version becomes a placeholder
  * of that version. Only nodes that equal the bucket are touched ("clean": the file still has the size and mtime of
  * the version it was listed or uploaded as, is not open, and no journal record waits for its path); a name with a
@@ -49,25 +49,25 @@ final class RemoteListing {
 
     private final CachePaths paths;
     private final RemoteTree remote;
-    private final long refreshNanos;
+    private final RefreshSchedule schedule;
     private final BusyPaths busy;
     private final StaleEntries stale;
-    /** When each directory known to be listed was listed (nanoTime). Forgotten on rename and rmdir. */
-    private final java.util.Map<String, Long> listedAt = new ConcurrentHashMap<>();
+    /** The last listing of each directory known to be listed. Forgotten on rename and rmdir. */
+    private final java.util.Map<String, RefreshSchedule.Listed> listedAt = new ConcurrentHashMap<>();
     private final Object listingLock = new Object();
     /** Refreshes under way, by directory: a look that finds one running waits for it instead of starting another. */
     private final java.util.Map<String, Refresh> refreshing = new ConcurrentHashMap<>();
     private final java.util.concurrent.Executor refresher =
             java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("refresh-", 0).factory());
 
-    /** @param refreshInterval how old a listing may get before a look at the directory lists it again; 0: never */
-    RemoteListing(CachePaths paths, RemoteTree remote, java.time.Duration refreshInterval, BusyPaths busy,
+    /** @param schedule how old a listing may get before a look at the directory lists it again */
+    RemoteListing(CachePaths paths, RemoteTree remote, RefreshSchedule schedule, BusyPaths busy,
                   StaleEntries stale) throws IOException {
         emptyStaging(paths.staging());
         this.paths = paths;
         this.stale = stale;
         this.remote = remote;
-        this.refreshNanos = refreshInterval.toNanos();
+        this.schedule = schedule;
         this.busy = busy;
     }
 
@@ -82,8 +82,7 @@ final class RemoteListing {
     }
 
     private boolean fresh(String dir) {
-        Long at = listedAt.get(dir);
-        return at != null && (refreshNanos <= 0 || System.nanoTime() - at < refreshNanos);
+        return schedule.isFresh(listedAt.get(dir));
     }
 
     /**
@@ -122,6 +121,7 @@ final class RemoteListing {
             if (!Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS)) {
                 return; // nothing to list (the caller meets the missing node); not remembered, it may come later
             }
+            long started = schedule.now();
             if (Placeholders.isUnlisted(local)) {
                 // Making the children touches the directory's mtime; it keeps the one it was listed with.
                 java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(local, LinkOption.NOFOLLOW_LINKS);
@@ -131,7 +131,7 @@ final class RemoteListing {
                 NodeSetup.setTimes(local, null, mtime.toInstant());
                 Placeholders.markListed(local);
             }
-            listedAt.put(dir, System.nanoTime());
+            listedAt.put(dir, schedule.listedSince(started));
         }
     }
 
@@ -182,6 +182,7 @@ final class RemoteListing {
     private void refreshNow(String dir) {
         Before before = null;
         List<RemoteEntry> entries = null;
+        long started = schedule.now();
         try {
             before = lookBefore(dir);
             entries = before == null ? null : remote.list(dir, before.versions());
@@ -196,7 +197,7 @@ final class RemoteListing {
             if (entries != null) {
                 apply(dir, before, entries);
             }
-            listedAt.put(dir, System.nanoTime()); // after a failure too: tried again one interval later
+            listedAt.put(dir, schedule.listedSince(started)); // after a failure too: tried again one interval later
         }
     }
 

@@ -77,6 +77,12 @@ public final class VolumeCache {
     /** As above, with the file data in the cache bounded by {@code cacheMaxSize} bytes (see {@link CacheSpace}). */
     public VolumeCache(Path dataDir, Journal journal, boolean readOnly, RemoteTree remote,
                        java.time.Duration refreshInterval, long cacheMaxSize) throws IOException {
+        this(dataDir, journal, readOnly, remote, RefreshSchedule.every(refreshInterval), cacheMaxSize);
+    }
+
+    /** As above, with directories listed again on {@code schedule} (tests give it a clock of their own). */
+    VolumeCache(Path dataDir, Journal journal, boolean readOnly, RemoteTree remote, RefreshSchedule schedule,
+                long cacheMaxSize) throws IOException {
         Files.createDirectories(dataDir);
         this.paths = new CachePaths(dataDir);
         this.readOnly = readOnly;
@@ -106,7 +112,7 @@ public final class VolumeCache {
         });
         this.space = new CacheSpace(paths, cacheMaxSize, this::busyPaths, () -> !journal.pending().isEmpty(),
                 remoteContent);
-        this.listing = new RemoteListing(paths, remote, refreshInterval, this::busyPaths,
+        this.listing = new RemoteListing(paths, remote, schedule, this::busyPaths,
                 rel -> staleEntries.entryChanged(rel));
         this.handles = new HandleOperations(paths, journal, openFiles, readOnly, remoteContent);
         this.tree = new TreeOperations(paths, journal, openFiles);

@@ -79,8 +79,16 @@ final class FakeRemoteTree implements RemoteTree {
         stallListings();
     }
 
+    private volatile Runnable duringEachListing = () -> { };
+
+    /** Runs {@code action} in every listing, as the server works on it: a test's clock moves on by its duration. */
+    void duringEachListing(Runnable action) {
+        duringEachListing = action;
+    }
+
     @Override
     public List<RemoteEntry> list(String dir, Map<String, String> known) throws IOException {
+        duringEachListing.run();
         List<RemoteEntry> snapshot = answerFromBeforeTheStall ? listNow(dir, known) : null;
         try {
             stall.await();

@@ -93,6 +93,29 @@ class VolumeCacheRefreshLimitsTest {
     }
 
     @Test
+    void aDirectoryThatTookLongToListIsListedAgainOnlyAfterTenTimesAsLong() throws IOException {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        Duration listingTakes = Duration.ofSeconds(30);
+        remote.duringEachListing(() -> nanos.addAndGet(listingTakes.toNanos()));
+        cache.closeOpenFiles();
+        journal.close();
+        journal = Journal.open(tmp.resolve("journal-slow"));
+        Path data = tmp.resolve("data-slow");
+        VolumeCache.markRootUnlisted(data);
+        cache = new VolumeCache(data, journal, false, remote, new RefreshSchedule(REFRESH, nanos::get), Long.MAX_VALUE);
+        assertTrue(names("/").contains("readme.txt"));
+        int listings = remote.listings.size();
+        remote.file("new.txt", bytes("new\n"), 0644, 0, 0, Instant.EPOCH);
+
+        nanos.addAndGet(listingTakes.toNanos() * RefreshSchedule.LISTING_COST_FACTOR - 1);
+        assertFalse(names("/").contains("new.txt"), "well past refresh-interval, but not ten listings' time yet");
+        assertEquals(listings, remote.listings.size(), "no listing started");
+
+        nanos.addAndGet(1);
+        await().atMost(DEADLINE).until(() -> names("/").contains("new.txt"));
+    }
+
+    @Test
     void anOpenFileIsNotReplacedByARefreshUntilItIsClosed() throws IOException {
         assertEquals("hello\n", read("/readme.txt"));
         long open = cache.open("/readme.txt", Set.of(StandardOpenOption.READ));
