@@ -223,15 +223,22 @@ final class HandleOperations {
         }
     }
 
+    /**
+     * The file's data and the journal record of its change are forced at the same time: the journal's thread forces
+     * the log while this one forces the file, and the call returns once both are on disk. Until it returns, a crash
+     * may keep either without the other, as it may keep any write not yet fsynced: the volume then holds what the
+     * disk kept, and a record without new data only uploads the file as it is.
+     */
     void fsync(long handle, boolean dataOnly) throws IOException {
         OpenFile file = openFiles.get(handle);
+        recordIfDirty(file);
+        Journal.SyncUnderWay journalForce = journal.startSync();
         file.channel.force(!dataOnly);
         if (file.takeEntryUnsynced()) {
             // a new file's name must survive the crash as well as its data
             AtomicFiles.fsyncDirectory(paths.file(file.path()).getParent());
         }
-        recordIfDirty(file);
-        journal.sync();
+        journalForce.await();
     }
 
     private void recordIfDirty(OpenFile file) throws IOException {

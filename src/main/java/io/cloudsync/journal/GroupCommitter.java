@@ -45,17 +45,24 @@ final class GroupCommitter implements AutoCloseable {
         thread.start();
     }
 
-    /** Returns once at least {@code records} records are durable; throws if a force failed or the log closed first. */
-    void awaitDurable(long records) throws IOException {
+    /** Asks for at least {@code records} records to be made durable, without waiting for it. */
+    void request(long records) {
         lock.lock();
         try {
-            if (durable >= records) {
-                return;
-            }
-            if (records > requested) {
+            if (records > requested && records > durable) {
                 requested = records;
                 work.signal();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns once at least {@code records} records are durable; throws if a force failed or the log closed first. */
+    void awaitDurable(long records) throws IOException {
+        request(records);
+        lock.lock();
+        try {
             while (durable < records) {
                 if (failure != null) {
                     throw new IOException("journal fsync of " + what + " failed; records since may not be on disk: "

@@ -72,6 +72,20 @@ class GroupCommitterTest {
     }
 
     @Test
+    void aRequestedForceRunsWhileTheCallerGoesOnAndItsLaterWaitCostsNoSecondForce() throws Exception {
+        FakeLog log = new FakeLog();
+        log.hold = new CountDownLatch(1);
+        try (GroupCommitter committer = new GroupCommitter("fake", log, 10_000)) {
+            long target = log.appended.incrementAndGet();
+            committer.request(target); // returns although the force is held
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.forcesStarted.get() == 1);
+            log.hold.countDown();
+            committer.awaitDurable(target);
+            assertEquals(1, committer.forceCount());
+        }
+    }
+
+    @Test
     void aFailedForceFailsItsWaitersAndEveryLaterOne() throws Exception {
         FakeLog log = new FakeLog();
         log.failWith = new IOException("EIO from the fake disk");
