@@ -120,3 +120,24 @@ managed_plugin_remove() {
   docker plugin disable -f "$1" >/dev/null 2>&1 || true
   docker plugin rm -f "$1" >/dev/null 2>&1 || warn "could not remove plugin $1"
 }
+
+# Aborts the FUSE connection of volume VOLUME's mount (a FUSE mount whose path ends in /VOLUME; volume names of a
+# run are unique), through fusectl, mounted for the moment if it is not: every request waiting on it fails at
+# once. The way out of a FUSE server that stopped answering.
+abort_fuse_connection() {
+  local volume=$1 minor ctl=/sys/fs/fuse/connections mounted_here=0
+  minor=$(awk -v v="/$volume" '$9 ~ /^fuse/ && substr($5, length($5) - length(v) + 1) == v {
+    split($3, d, ":"); print d[2]; exit }' /proc/self/mountinfo)
+  [ -n "$minor" ] || { warn "no FUSE mount of volume $volume"; return 1; }
+  if ! grep -q " $ctl fusectl " /proc/self/mounts; then
+    mount -t fusectl fusectl "$ctl" || { warn "could not mount fusectl on $ctl"; return 1; }
+    mounted_here=1
+  fi
+  if echo 1 > "$ctl/$minor/abort"; then
+    say "aborted the FUSE connection of volume $volume"
+  else
+    warn "could not abort FUSE connection $minor of volume $volume"
+  fi
+  [ "$mounted_here" = 1 ] && umount "$ctl"
+  return 0
+}

@@ -12,6 +12,8 @@
 #   BENCH_BIGDIR_FILES=0  W9: files in one directory (0 skips W9; make bench-big: 100000)
 #   BENCH_HUGE_OBJECTS=0  W10: objects in the bucket (make bench-big: 1000000), in directories of BENCH_HUGE_PER_DIR=1000, plus
 #     BENCH_HUGE_ROOT_FILES=100 at the root (0 skips W10)     BENCH_BIG_REPS=1  repetitions that run W9/W10
+#   BENCH_BIG_LIMIT=1200  seconds a W9 step may take; then it is recorded as not finished and the volume's FUSE
+#     connection is aborted (a driver that re-lists a huge directory for ever would hold the run)
 #   BENCH_ONLY=w9,w10  only these workloads (empty: all; w2 needs w1, w4 needs w3)
 #   BENCH_REPS=2  repetitions (each ~6-7 min) BENCH_DRIVERS="local cloudsync rclone"  BENCH_RCLONE=rclone
 #   BENCH_WRITEBACK_DELAY=1s  cloudsync's writeback-delay (rclone: --vfs-write-back 1s)
@@ -24,7 +26,7 @@ ROOT=$PWD
 : "${BENCH_SIZE_MB:=1024}" "${BENCH_FILES:=5000}" "${BENCH_DIRS:=50}" "${BENCH_RENAME_FILES:=1000}"
 : "${BENCH_EXIT_FILES:=100}" "${BENCH_SQLITE_TX:=2000}" "${BENCH_REPS:=2}"
 : "${BENCH_BIGDIR_FILES:=0}" "${BENCH_HUGE_OBJECTS:=0}" "${BENCH_HUGE_PER_DIR:=1000}"
-: "${BENCH_HUGE_ROOT_FILES:=100}" "${BENCH_BIG_REPS:=1}" "${BENCH_ONLY:=}"
+: "${BENCH_HUGE_ROOT_FILES:=100}" "${BENCH_BIG_REPS:=1}" "${BENCH_ONLY:=}" "${BENCH_BIG_LIMIT:=1200}"
 : "${BENCH_DRIVERS:=local cloudsync rclone}" "${BENCH_WRITEBACK_DELAY:=1s}"
 : "${BENCH_DURABLE_TIMEOUT:=300}" "${BENCH_EXIT_TIMEOUT:=15}" "${BENCH_POLL:=0.1}"
 : "${BENCH_OUT:=$ROOT/build/bench}" "${BENCH_DOC:=$ROOT/docs/PERFORMANCE.md}" "${MVN:=mvn -B -q}"

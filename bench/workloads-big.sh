@@ -21,11 +21,11 @@ huge_root_lines() { echo $((1 + $(huge_dirs) + BENCH_HUGE_ROOT_FILES)); }
 
 w9_big_dir() {
   local n=$BENCH_BIGDIR_FILES
-  EXPECT=$n EXPECT_WHAT=files timed w9_create create_flat /data/w9 "$n" || return 0
+  LIMIT=$BENCH_BIG_LIMIT EXPECT=$n EXPECT_WHAT=files timed w9_create create_flat /data/w9 "$n" || return 0
   durable w9_durable "$END" s3_count_is "$PREFIX/w9" "$n"
-  EXPECT=$((n + 1)) EXPECT_WHAT="lines of ls -l" timed w9_ls_warm ls_l /data/w9
+  LIMIT=$BENCH_BIG_LIMIT EXPECT=$((n + 1)) EXPECT_WHAT="lines of ls -l" timed w9_ls_warm ls_l /data/w9
   cold
-  EXPECT=$((n + 1)) EXPECT_WHAT="lines of ls -l" timed w9_ls_cold ls_l /data/w9
+  LIMIT=$BENCH_BIG_LIMIT EXPECT=$((n + 1)) EXPECT_WHAT="lines of ls -l" timed w9_ls_cold ls_l /data/w9
 }
 
 # Makes W10's objects in S3Proxy's data directory and the local driver's directory of the same root shape,

@@ -23,12 +23,19 @@ op() { docker exec "$HOLD" sh /bench/ops.sh "$@"; }
 
 # timed METRIC OPERATION ARGS...: records the operation's duration; leaves its END in $END, RESULT in $RESULT.
 # With EXPECT set, the first word of RESULT must equal it (files seen, bytes read): a listing that misses files
-# is fast for the wrong reason, so it is recorded as not taken, with what was seen.
+# is fast for the wrong reason, so it is recorded as not taken, with what was seen. With LIMIT set (seconds), an
+# operation still running then is recorded as not finished and its volume's FUSE connection is aborted: a driver
+# that stops answering holds the program in a request no signal ends, and the run would never finish.
 timed() {
-  local metric=$1 out t0 expect=${EXPECT:-}
+  local metric=$1 out t0 expect=${EXPECT:-} limit=${LIMIT:-}
   shift
-  END= RESULT= EXPECT=
-  if ! out=$(op "$@" 2> "$BENCH_WORK/op.err"); then
+  END= RESULT= EXPECT= LIMIT=
+  if [ -n "$limit" ]; then
+    if ! out=$(op_within "$limit" "$@"); then
+      record "$DRIVER" "$REP" "$metric" null "$(tail -c 300 "$BENCH_WORK/op.err")"
+      return 1
+    fi
+  elif ! out=$(op "$@" 2> "$BENCH_WORK/op.err"); then
     record "$DRIVER" "$REP" "$metric" null "failed: $(tail -c 300 "$BENCH_WORK/op.err")"
     return 1
   fi
@@ -38,6 +45,31 @@ timed() {
     return 1
   fi
   record "$DRIVER" "$REP" "$metric" "$(elapsed "$t0" "$END")"
+}
+
+# op_within SECONDS OPERATION ARGS...: op, given SECONDS to finish. Prints what op printed; on failure, op.err
+# says why ("failed: ..." or "did not finish within ...").
+op_within() {
+  local limit=$1 pid t0 out=$BENCH_WORK/op.out
+  shift
+  : > "$out"
+  t0=$(now)
+  op "$@" > "$out" 2> "$BENCH_WORK/op.err.raw" &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    if awk -v t="$(now)" -v d="$t0" -v l="$limit" 'BEGIN { exit !(t - d > l) }'; then
+      abort_fuse_connection "$VOL"
+      wait "$pid" 2>/dev/null
+      echo "did not finish within $limit s; the volume's FUSE connection was aborted" > "$BENCH_WORK/op.err"
+      return 1
+    fi
+    sleep 1
+  done
+  if ! wait "$pid"; then
+    echo "failed: $(tail -c 300 "$BENCH_WORK/op.err.raw")" > "$BENCH_WORK/op.err"
+    return 1
+  fi
+  cat "$out"
 }
 
 # durable METRIC T_END CONDITION...: records the time from T_END until CONDITION holds in the bucket.
