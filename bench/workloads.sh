@@ -41,7 +41,10 @@ timed() {
   fi
   read -r t0 END RESULT <<< "$out"
   if [ -n "$expect" ] && [ "${RESULT%% *}" != "$expect" ]; then
-    record "$DRIVER" "$REP" "$metric" null "saw ${RESULT%% *} where $expect were written (${EXPECT_WHAT:-entries})"
+    # What the operation said on stderr (ls names each entry it could not stat) tells a missing name from a
+    # failed lookup.
+    record "$DRIVER" "$REP" "$metric" null "saw ${RESULT%% *} where $expect were written (${EXPECT_WHAT:-entries});\
+ stderr: $(tail -c 300 "$BENCH_WORK/op.err")"
     return 1
   fi
   record "$DRIVER" "$REP" "$metric" "$(elapsed "$t0" "$END")"
@@ -69,6 +72,7 @@ op_within() {
     echo "failed: $(tail -c 300 "$BENCH_WORK/op.err.raw")" > "$BENCH_WORK/op.err"
     return 1
   fi
+  mv -f "$BENCH_WORK/op.err.raw" "$BENCH_WORK/op.err"
   cat "$out"
 }
 
