@@ -25,13 +25,14 @@ import java.util.logging.Logger;
  * exist are skipped (a listing cut short by a crash is simply done again).
  *
  * <p>Refresh: a listed directory looked at again more than {@code refresh-interval} after its last listing (or ten
- * times as long as that listing took, if later: {@link RefreshSchedule}) is listed again, and what other tools changed in the bucket meanwhile comes in: new names appear; a file or an
- * unlisted directory whose object is gone disappears; a file whose object has a new version becomes a placeholder
- * of that version. Only nodes that equal the bucket are touched ("clean": the file still has the size and mtime of
- * the version it was listed or uploaded as, is not open, and no journal record waits for its path); a name with a
- * local change waiting keeps the local state (see docs/SEMANTICS.md for conflicts). A refresh that fails (store
- * unreachable) keeps the local view and is tried again at the next interval. A refresh lists from the bucket on a
- * thread of its own without the listing lock, and a look waits for it {@link #REFRESH_WAIT_MILLIS} at most.
+ * times as long as that listing took, if later: {@link RefreshSchedule}) is listed again, and what other tools
+ * changed in the bucket meanwhile comes in: new names appear; a file or an unlisted directory whose object is gone
+ * disappears; a file whose object has a new version becomes a placeholder of that version. Only nodes that equal
+ * the bucket are touched ("clean": the file still has the size and mtime of the version it was listed or uploaded
+ * as, is not open, and no journal record waits for its path); a name with a local change waiting keeps the local
+ * state (see docs/SEMANTICS.md for conflicts). A refresh that fails (store unreachable) keeps the local view and is
+ * tried again when the schedule says. A refresh lists from the bucket on a thread of its own without the listing
+ * lock, and a look waits for it {@link #REFRESH_WAIT_MILLIS} at most.
  */
 final class RemoteListing {
 
@@ -197,7 +198,8 @@ final class RemoteListing {
             if (entries != null) {
                 apply(dir, before, entries);
             }
-            listedAt.put(dir, schedule.listedSince(started)); // after a failure too: tried again one interval later
+            // After a failure too: tried again when the schedule says (an interval, or ten times the failed attempt).
+            listedAt.put(dir, schedule.listedSince(started));
         }
     }
 

@@ -177,7 +177,7 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Starts making every record appended so far durable and returns at once, so that the caller can force its own
-     * file while the journal's force runs (two fsyncs at once cost the disk about one).
+     * file while the journal's force runs, and the two forces overlap instead of following one another.
      */
     public SyncUnderWay startSync() {
         long target;
