@@ -27,7 +27,8 @@ import java.util.logging.Logger;
  * <p>Refresh: a listed directory looked at again more than {@code refresh-interval} after its last listing (or ten
  * times as long as that listing took, if later: {@link RefreshSchedule}) is listed again, and what other tools
  * changed in the bucket meanwhile comes in: new names appear; a file or an unlisted directory whose object is gone
- * disappears; a file whose object has a new version becomes a placeholder of that version. Only nodes that equal
+ * disappears (once the bucket, asked for that name alone, confirms it: some servers' listings leave out objects
+ * that exist); a file whose object has a new version becomes a placeholder of that version. Only nodes that equal
  * the bucket are touched ("clean": the file still has the size and mtime of the version it was listed or uploaded
  * as, is not open, and no journal record waits for its path); a name with a local change waiting keeps the local
  * state (see docs/SEMANTICS.md for conflicts). A refresh that fails (store unreachable) keeps the local view and is
@@ -179,14 +180,22 @@ final class RemoteListing {
         }
     }
 
-    /** Lists a listed directory again (without the listing lock) and takes in what changed (with it). */
+    /**
+     * Lists a listed directory again and looks for what the listing left out (without the listing lock), then takes
+     * in what changed (with it).
+     */
     private void refreshNow(String dir) {
         Before before = null;
         List<RemoteEntry> entries = null;
+        Set<String> gone = Set.of();
         long started = schedule.now();
         try {
             before = lookBefore(dir);
-            entries = before == null ? null : remote.list(dir, before.versions());
+            if (before != null) {
+                List<RemoteEntry> listed = remote.list(dir, before.versions());
+                gone = confirmGone(dir, before, listed);
+                entries = listed;
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warning(() -> "refreshing '" + dir + "' from the bucket failed; the volume keeps what it has and tries"
                     + " again later: " + e);
@@ -196,7 +205,7 @@ final class RemoteListing {
                 return; // renamed or removed meanwhile
             }
             if (entries != null) {
-                apply(dir, before, entries);
+                apply(dir, before, entries, gone);
             }
             // After a failure too: tried again when the schedule says (an interval, or ten times the failed attempt).
             listedAt.put(dir, schedule.listedSince(started));
@@ -234,11 +243,35 @@ final class RemoteListing {
     }
 
     /**
+     * Of the names the volume had in sync with the bucket before the listing (files and directories) that the
+     * listing left out, those the bucket really no longer holds. A server whose listing leaves out objects that are
+     * there is warned about: the volume keeps them, and their directory would otherwise empty itself at random.
+     */
+    private Set<String> confirmGone(String dir, Before before, List<RemoteEntry> entries) throws IOException {
+        Set<String> leftOut = new java.util.HashSet<>(before.versions().keySet());
+        for (RemoteEntry e : entries) {
+            leftOut.remove(e.name());
+        }
+        if (leftOut.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> gone = remote.confirmGone(dir, leftOut);
+        if (gone.size() < leftOut.size()) {
+            String example = leftOut.stream().filter(n -> !gone.contains(n)).findFirst().orElseThrow();
+            LOG.warning(() -> "the bucket's listing of '" + dir + "' left out " + (leftOut.size() - gone.size())
+                    + " objects that are still there (such as '" + example + "'); the volume keeps them: this"
+                    + " server's listings do not always show all of its objects.");
+        }
+        return gone;
+    }
+
+    /**
      * Takes in the bucket's {@code entries} of {@code dir} (see the class comment); under the listing lock. Only
      * names that are as they were {@code before} the listing are touched: a name made, deleted or uploaded here
-     * while the bucket was being listed may be missing from the listing or shown in an older state.
+     * while the bucket was being listed may be missing from the listing or shown in an older state. A name the
+     * listing left out is removed only if it is among those {@code gone} from the bucket.
      */
-    private void apply(String dir, Before before, List<RemoteEntry> entries) {
+    private void apply(String dir, Before before, List<RemoteEntry> entries, Set<String> gone) {
         Path local = paths.file(dir);
         try {
             if (!Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS)) {
@@ -271,7 +304,7 @@ final class RemoteListing {
             }
             for (var c : children.entrySet()) {
                 String rel = dir.isEmpty() ? c.getKey() : dir + "/" + c.getKey();
-                if (inBucket.contains(c.getKey()) || busyNow.test(rel)) {
+                if (inBucket.contains(c.getKey()) || !gone.contains(c.getKey()) || busyNow.test(rel)) {
                     continue;
                 }
                 Path child = c.getValue();

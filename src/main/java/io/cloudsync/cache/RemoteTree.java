@@ -26,6 +26,14 @@ public interface RemoteTree {
     String DIRECTORY = "/";
 
     /**
+     * Of the children {@code leftOut} of {@code dir} that a listing did not show, the ones the bucket really no
+     * longer holds: nothing at the name, nor below it. Some servers' listings leave out objects that exist
+     * (S3Proxy's filesystem backend while objects are written into the same directory; stores whose listings
+     * lag behind their writes), and a refresh must not take that for a deletion by another tool.
+     */
+    java.util.Set<String> confirmGone(String dir, java.util.Set<String> leftOut) throws IOException;
+
+    /**
      * Copies bytes [offset, offset + length) of a file into {@code into} at the same offset. {@code listedAs} is the
      * volume path the file had when it was listed and {@code path} the one it has now (they differ after a rename
      * whose objects may or may not have moved yet); {@code version} is the content that was listed.
@@ -45,6 +53,11 @@ public interface RemoteTree {
         @Override
         public List<RemoteEntry> list(String dir, java.util.Map<String, String> known) {
             return List.of();
+        }
+
+        @Override
+        public java.util.Set<String> confirmGone(String dir, java.util.Set<String> leftOut) {
+            return leftOut;
         }
 
         @Override

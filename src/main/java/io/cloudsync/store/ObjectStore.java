@@ -121,6 +121,13 @@ public interface ObjectStore extends AutoCloseable {
      */
     DirectoryListing listDirectory(String prefix) throws StoreException;
 
+    /**
+     * Whether any object's key starts with {@code prefix} (a directory marker equal to it included), asked in one
+     * request for one key however many there are: a directory that a listing left out is looked for with it before
+     * the volume takes it for deleted.
+     */
+    boolean hasObjectsUnder(String prefix) throws StoreException;
+
     @Override
     void close();
 }

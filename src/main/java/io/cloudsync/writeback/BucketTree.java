@@ -31,8 +31,9 @@ import java.util.logging.Logger;
 /**
  * A volume's part of the bucket as the cache's {@link RemoteTree}: one delimited listing per directory, then a
  * HEAD of each object for the attributes the listing lacks (run {@value #PARALLEL_HEADS} at a time, as s3fs does),
- * and ranged GETs for file bytes, conditional on the version that was listed. Objects without attributes get the volume's {@link ObjectDefaults}; their mtime
- * is the object's Last-Modified.
+ * and ranged GETs for file bytes, conditional on the version that was listed. Objects without attributes get
+ * the volume's {@link ObjectDefaults}; their mtime is the object's Last-Modified. What a refresh's listing left
+ * out is looked for again before the volume drops it ({@link #confirmGone}).
  */
 public final class BucketTree implements RemoteTree {
 
@@ -106,28 +107,67 @@ public final class BucketTree implements RemoteTree {
         }
     }
 
-    private interface Head {
-        RemoteEntry run() throws IOException;
+    /**
+     * A name is gone if a HEAD finds no object at it and a one-key listing finds none below it (a directory's
+     * marker or contents). Checked {@value #PARALLEL_HEADS} at a time: a listing that left out thousands of names
+     * costs that many requests, which is still far less than what showing them as deleted would.
+     */
+    @Override
+    public Set<String> confirmGone(String dir, Set<String> leftOut) throws IOException {
+        Map<String, Future<Boolean>> checks = new java.util.HashMap<>();
+        Semaphore permits = new Semaphore(PARALLEL_HEADS);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String name : leftOut) {
+                String key = key(dir.isEmpty() ? name : dir + "/" + name);
+                checks.put(name, submitBounded(pool, permits, () -> stat(key).isEmpty() && !hasObjectsUnder(key + "/")));
+            }
+            Set<String> gone = new HashSet<>();
+            for (var check : checks.entrySet()) {
+                if (check.getValue().get()) {
+                    gone.add(check.getKey());
+                }
+            }
+            return gone;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("looking for what a listing of '" + dir + "' left out was interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException("looking for what a listing of '"
+                    + dir + "' left out failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private boolean hasObjectsUnder(String keyPrefix) throws IOException {
+        try {
+            return store.hasObjectsUnder(keyPrefix);
+        } catch (StoreException e) {
+            throw storeFailure("looking for objects under '" + keyPrefix + "'", e);
+        }
+    }
+
+    /** One request to the store, run on a pool thread. */
+    private interface Request<T> {
+        T run() throws IOException;
     }
 
     /**
-     * Starts {@code head} once one of the {@link #PARALLEL_HEADS} permits is free: the listing thread waits, so a
-     * directory of 100,000 objects never has more than that many HEADs, threads and stacks at once. (A thread per
+     * Starts {@code request} once one of the {@link #PARALLEL_HEADS} permits is free: the listing thread waits, so a
+     * directory of 100,000 objects never has more than that many requests, threads and stacks at once. (A thread per
      * object, each waiting for a permit, filled the plugin's heap and stalled the listing for good.)
      */
-    private static Future<RemoteEntry> submitBounded(ExecutorService pool, Semaphore heads, Head head)
+    private static <T> Future<T> submitBounded(ExecutorService pool, Semaphore permits, Request<T> request)
             throws InterruptedException {
-        heads.acquire();
+        permits.acquire();
         try {
             return pool.submit(() -> {
                 try {
-                    return head.run();
+                    return request.run();
                 } finally {
-                    heads.release();
+                    permits.release();
                 }
             });
         } catch (RuntimeException notStarted) {
-            heads.release();
+            permits.release();
             throw notStarted;
         }
     }

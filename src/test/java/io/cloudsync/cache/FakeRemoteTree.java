@@ -16,6 +16,8 @@ final class FakeRemoteTree implements RemoteTree {
     private final Map<String, RemoteEntry> entries = new TreeMap<>();
     private final Map<String, byte[]> contents = new TreeMap<>();
     final List<String> listings = new CopyOnWriteArrayList<>();
+    /** The directories whose left-out names were asked for, one element per {@link #confirmGone}. */
+    final List<String> confirmations = new CopyOnWriteArrayList<>();
     final AtomicLong fetchedBytes = new AtomicLong();
     final AtomicLong fetches = new AtomicLong();
     /** Every fetch as {offset, length}, in order. */
@@ -55,6 +57,13 @@ final class FakeRemoteTree implements RemoteTree {
     synchronized void delete(String path) {
         entries.remove(path);
         contents.remove(path);
+    }
+
+    private final java.util.Set<String> leftOutOfListings = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Listings leave out the object at {@code path} although it is there, as some servers' listings do. */
+    void leaveOutOfListings(String path) {
+        leftOutOfListings.add(path);
     }
 
     private volatile java.util.concurrent.CountDownLatch stall = new java.util.concurrent.CountDownLatch(0);
@@ -104,7 +113,7 @@ final class FakeRemoteTree implements RemoteTree {
         List<RemoteEntry> out = new ArrayList<>();
         for (Map.Entry<String, RemoteEntry> e : entries.entrySet()) {
             String parent = e.getKey().contains("/") ? e.getKey().substring(0, e.getKey().lastIndexOf('/')) : "";
-            if (parent.equals(dir)) {
+            if (parent.equals(dir) && !leftOutOfListings.contains(e.getKey())) {
                 RemoteEntry r = e.getValue();
                 String knownVersion = known.get(r.name());
                 boolean same = r.type() == NodeType.DIRECTORY ? RemoteTree.DIRECTORY.equals(knownVersion)
@@ -113,6 +122,21 @@ final class FakeRemoteTree implements RemoteTree {
             }
         }
         return out;
+    }
+
+    /** Asks for each name alone, as a HEAD does: what listings leave out is there. */
+    @Override
+    public synchronized java.util.Set<String> confirmGone(String dir, java.util.Set<String> leftOut) {
+        confirmations.add(dir);
+        java.util.Set<String> gone = new java.util.HashSet<>();
+        for (String name : leftOut) {
+            String path = dir.isEmpty() ? name : dir + "/" + name;
+            boolean below = entries.keySet().stream().anyMatch(k -> k.startsWith(path + "/"));
+            if (!entries.containsKey(path) && !below) {
+                gone.add(name);
+            }
+        }
+        return gone;
     }
 
     @Override

@@ -32,6 +32,12 @@ final class FakeUnreachableRemoteTree implements RemoteTree {
     }
 
     @Override
+    public java.util.Set<String> confirmGone(String dir, java.util.Set<String> leftOut) throws IOException {
+        failIfDown();
+        return bucket.confirmGone(dir, leftOut);
+    }
+
+    @Override
     public void fetch(String listedAs, String path, String version, long offset, long length, RangeSink into)
             throws IOException {
         failIfDown();

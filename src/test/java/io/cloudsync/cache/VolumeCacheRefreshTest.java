@@ -228,6 +228,29 @@ class VolumeCacheRefreshTest {
     }
 
     @Test
+    void aFileThatAListingLeavesOutWhileTheBucketStillHoldsItStaysAndReadsAsBefore() throws IOException {
+        remote.leaveOutOfListings("readme.txt");
+        remote.delete("keep.txt");
+        await("a refresh that met both").atMost(Duration.ofSeconds(5)).until(() -> !names().contains("keep.txt"));
+        assertEquals(List.of("readme.txt"), names(), "the deleted object goes, the one only left out stays");
+        assertEquals("hello\n", read("/readme.txt"));
+    }
+
+    @Test
+    void aKnownDirectoryThatAListingLeavesOutWhileItHoldsObjectsStays() throws IOException {
+        remote.dir("photos", 0755).file("photos/a.jpg", bytes("a\n"), 0644, 0, 0, Instant.EPOCH);
+        await().atMost(Duration.ofSeconds(5)).until(() -> names().contains("photos"));
+        remote.leaveOutOfListings("photos");
+        int before = remote.confirmations.size();
+        await("a refresh that left the directory out").atMost(Duration.ofSeconds(5)).until(() -> {
+            names();
+            return remote.confirmations.size() > before;
+        });
+        assertEquals(List.of("keep.txt", "photos", "readme.txt"), names());
+        assertEquals(List.of("a.jpg"), cache.list("/photos").stream().map(DirEntry::name).toList());
+    }
+
+    @Test
     void aLocalChangeNotYetUploadedIsNeverReplacedByTheBucketsVersion() throws IOException {
         long h = cache.open("/readme.txt", Set.of(StandardOpenOption.WRITE));
         cache.write(h, ByteBuffer.wrap(bytes("LOCAL")), 0);

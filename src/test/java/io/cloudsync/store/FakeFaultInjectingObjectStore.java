@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 public final class FakeFaultInjectingObjectStore implements ObjectStore {
 
     public enum Operation {
-        BUCKET_EXISTS, CREATE_BUCKET, PUT_FILE, PUT_BYTES, STAT, GET, DELETE, COPY, LIST, LIST_DIRECTORY
+        BUCKET_EXISTS, CREATE_BUCKET, PUT_FILE, PUT_BYTES, STAT, GET, DELETE, COPY, LIST, LIST_DIRECTORY, HAS_OBJECTS_UNDER
     }
 
     /**
@@ -219,6 +219,12 @@ public final class FakeFaultInjectingObjectStore implements ObjectStore {
     public DirectoryListing listDirectory(String prefix) throws StoreException {
         before(new Call(Operation.LIST_DIRECTORY, prefix));
         return delegate.listDirectory(prefix);
+    }
+
+    @Override
+    public boolean hasObjectsUnder(String prefix) throws StoreException {
+        before(new Call(Operation.HAS_OBJECTS_UNDER, prefix));
+        return delegate.hasObjectsUnder(prefix);
     }
 
     @Override

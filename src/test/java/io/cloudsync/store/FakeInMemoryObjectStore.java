@@ -185,6 +185,13 @@ public final class FakeInMemoryObjectStore implements ObjectStore {
         return listing.build();
     }
 
+    @Override
+    public synchronized boolean hasObjectsUnder(String prefix) throws StoreException {
+        requireBucket("look for objects under '" + prefix + "'");
+        String first = objects.ceilingKey(prefix);
+        return first != null && first.startsWith(prefix);
+    }
+
     /** The content of an object, for assertions; empty if there is none. */
     public synchronized Optional<byte[]> content(String key) {
         return Optional.ofNullable(objects.get(key)).map(s -> s.data.clone());

@@ -413,6 +413,24 @@ public abstract class ObjectStoreContractTest {
     }
 
     @Test
+    void hasObjectsUnderFindsADeepObjectOrAMarkerAndNothingBesideThePrefix() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            store.putBytes("full/f" + i, new byte[] {1}, Map.of());
+        }
+        store.putBytes("deep/a/b/c", new byte[] {1}, Map.of());
+        store.putBytes("marked/", new byte[0], Map.of("mode", "040755"));
+        store.putBytes("besides", new byte[] {1}, Map.of());
+
+        assertTrue(store.hasObjectsUnder("full/"));
+        assertTrue(store.hasObjectsUnder("deep/"), "an object three levels down");
+        assertTrue(store.hasObjectsUnder("marked/"), "a directory that holds only its marker");
+        assertFalse(store.hasObjectsUnder("beside/"), "\"besides\" does not start with \"beside/\"");
+        assertFalse(store.hasObjectsUnder("missing/"));
+        store.delete("marked/");
+        assertFalse(store.hasObjectsUnder("marked/"), "gone with its marker");
+    }
+
+    @Test
     void listDirectoryRefusesAPrefixThatIsNotADirectory() {
         assertThrows(IllegalArgumentException.class, () -> store.listDirectory("vol"));
         assertThrows(IllegalArgumentException.class, () -> store.listDirectory("vol/a"));

@@ -26,6 +26,11 @@ public final class CapturedLog extends Handler implements AutoCloseable {
         return new CapturedLog(Logger.getLogger(owner.getName()));
     }
 
+    /** Captures the logger named {@code name}: a class this test cannot name, as one private to its package. */
+    public static CapturedLog named(String name) {
+        return new CapturedLog(Logger.getLogger(name));
+    }
+
     @Override
     public void publish(LogRecord record) {
         records.add(record);

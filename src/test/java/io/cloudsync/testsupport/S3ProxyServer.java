@@ -55,6 +55,7 @@ public final class S3ProxyServer implements AutoCloseable {
     private final String secretKey;
     private final BlobStoreContext context;
     private final CountingBlobStore blobStore;
+    private final ListingGapsBlobStore served;
     private final Map<String, MinioObjectStore> stores = new ConcurrentHashMap<>();
     private int port;
     private S3Proxy proxy;
@@ -74,6 +75,7 @@ public final class S3ProxyServer implements AutoCloseable {
                 .overrides(properties)
                 .build(BlobStoreContext.class);
         this.blobStore = new CountingBlobStore(context.getBlobStore());
+        this.served = new ListingGapsBlobStore(blobStore);
     }
 
     /** Starts a server on a free port with the test credentials, data in a temporary directory deleted at close. */
@@ -117,7 +119,7 @@ public final class S3ProxyServer implements AutoCloseable {
             return;
         }
         var candidate = S3Proxy.builder()
-                .blobStore(blobStore)
+                .blobStore(served)
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .build();
@@ -247,6 +249,14 @@ public final class S3ProxyServer implements AutoCloseable {
         var blob = blobStore.blobBuilder(key).payload(bytes).contentLength(bytes.length)
                 .contentType("application/octet-stream").userMetadata(userMetadata).build();
         blobStore.putBlob(bucket, blob);
+    }
+
+    /**
+     * From now on, S3 listings leave out the object {@code key} while HEAD and GET still find it, as some servers'
+     * listings do (S3Proxy's own backend at random while objects are written into the same directory).
+     */
+    public void leaveOutOfListings(String bucket, String key) {
+        served.leaveOutOfListings(bucket, key);
     }
 
     /** Deletes an object directly, as another tool would. */

@@ -163,6 +163,29 @@ class FuseBucketSemanticsTest {
     }
 
     @Test
+    void objectsThatTheServersListingLeavesOutStayInTheVolumeWhileOnesReallyDeletedGo() throws Exception {
+        start(BucketVolume.Settings.defaults(PREFIX).refreshInterval(Duration.ofSeconds(1)), s3 -> {
+            for (String name : List.of("kept.txt", "deleted.txt", "album/a.jpg")) {
+                s3.putObject(BUCKET, PREFIX + "/" + name, (name + "\n").getBytes(StandardCharsets.UTF_8), Map.of());
+            }
+        });
+        assertEquals("album\ndeleted.txt\nkept.txt\n", v.sh("ls"));
+        try (var log = io.cloudsync.testsupport.CapturedLog.named("io.cloudsync.cache.RemoteListing")) {
+            v.s3.leaveOutOfListings(BUCKET, PREFIX + "/kept.txt");
+            v.s3.leaveOutOfListings(BUCKET, PREFIX + "/album/");
+            v.s3.deleteObject(BUCKET, PREFIX + "/deleted.txt");
+
+            org.awaitility.Awaitility.await("a refresh that took in the deletion").atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> !v.sh("ls").contains("deleted.txt"));
+            assertEquals("album\nkept.txt\n", v.sh("ls"), "what the listing only left out stays");
+            assertEquals("kept.txt\n", v.sh("cat kept.txt"));
+            assertEquals("album/a.jpg\n", v.sh("cat album/a.jpg"));
+            assertTrue(log.warnings().stream().anyMatch(w -> w.contains("left out 2 objects that are still there")),
+                    "the user learns that the server's listings are not to be trusted: " + log.warnings());
+        }
+    }
+
+    @Test
     void whileTheStoreIsDownOnlyWhatWasListedShowsAndWritesStillWork() throws Exception {
         start(BucketVolume.Settings.defaults(PREFIX), s3 -> {
             s3.putObject(BUCKET, PREFIX + "/seen/a.txt", "a\n".getBytes(StandardCharsets.UTF_8), Map.of());

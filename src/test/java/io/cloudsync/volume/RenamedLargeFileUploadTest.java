@@ -219,6 +219,11 @@ class RenamedLargeFileUploadTest {
         }
 
         @Override
+        public boolean hasObjectsUnder(String prefix) throws StoreException {
+            return delegate.hasObjectsUnder(prefix);
+        }
+
+        @Override
         public void close() {
             delegate.close();
         }

@@ -60,6 +60,20 @@ class BucketTreeListingTest {
     }
 
     @Test
+    void aNameLeftOutOfAListingIsGoneOnlyWithNothingAtItAndNothingBelowIt() throws Exception {
+        put("pre/d/file", "f", Map.of());
+        put("pre/d/marked/", "", Map.of("mode", "16877"));
+        put("pre/d/deep/x/y", "y", Map.of());
+        put("pre/d/old-s3fs-dir", "", Map.of("mode", "16872"));
+        put("pre/d/gonebeside", "a name that merely starts like one left out", Map.of());
+
+        var gone = new BucketTree(bucket, "pre", DEFAULTS).confirmGone("d",
+                java.util.Set.of("file", "marked", "deep", "old-s3fs-dir", "gone"));
+
+        assertEquals(java.util.Set.of("gone"), gone);
+    }
+
+    @Test
     void s3fsMetadataGivesModeOwnerMtimeAndTheKindOfNode() throws Exception {
         put("pre/by-s3fs", "x", Map.of("mode", "33152", "uid", "7", "gid", "8", "mtime", "1700000000"));
         put("pre/link", "by-s3fs", Map.of("mode", "41471"));

@@ -360,6 +360,22 @@ public final class MinioObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean hasObjectsUnder(String prefix) throws StoreException {
+        boolean listed = call("look for objects under '" + prefix + "' in " + bucketName(), () -> {
+            var args = ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true)
+                    .useApiVersion1(true).maxKeys(1).build();
+            var first = client.listObjects(args).iterator(); // pages are asked for as the iteration reaches them
+            if (!first.hasNext()) {
+                return false;
+            }
+            first.next().get(); // the answer's error, if it was one
+            return true;
+        });
+        // S3Proxy's filesystem backend lists nothing under "d/" when "d/" is only a marker object.
+        return listed || (!prefix.isEmpty() && stat(prefix).isPresent());
+    }
+
+    @Override
     public void close() {
         // The HTTP client is shared by every store (one connection pool); nothing of this store's to release.
     }
