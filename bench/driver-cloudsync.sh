@@ -18,7 +18,8 @@ cloudsync_prepare() {
   mkdir -p "$CS_STATE"
   if ! docker plugin create "$CS_PLUGIN" "$BENCH_PLUGIN_DIR" >/dev/null \
      || ! docker plugin set "$CS_PLUGIN" state.source="$CS_STATE" CLOUDSYNC_S3_ENDPOINT="$S3_ENDPOINT" \
-          CLOUDSYNC_S3_ACCESS_KEY="$S3_ACCESS_KEY" CLOUDSYNC_S3_SECRET_KEY="$S3_SECRET_KEY"; then
+          CLOUDSYNC_S3_ACCESS_KEY="$S3_ACCESS_KEY" CLOUDSYNC_S3_SECRET_KEY="$S3_SECRET_KEY" \
+     || { [ -n "$BENCH_CLOUDSYNC_JVM" ] && ! docker plugin set "$CS_PLUGIN" JDK_JAVA_OPTIONS="$BENCH_CLOUDSYNC_JVM"; }; then
     BENCH_UNAVAILABLE="docker plugin create/set $CS_PLUGIN failed"
     return 1
   fi

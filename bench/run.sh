@@ -19,6 +19,7 @@
 #   BENCH_WRITEBACK_DELAY=1s  cloudsync's writeback-delay (rclone: --vfs-write-back 1s)
 #   BENCH_DURABLE_TIMEOUT=300 / BENCH_EXIT_TIMEOUT=15  seconds to wait for the bucket (W7: after the exit)
 #   BENCH_KEEP=1  keep the work directory (S3 data, plugin state) for a look after the run
+#   BENCH_CLOUDSYNC_JVM="..."  the cloudsync plugin's JDK_JAVA_OPTIONS instead of its default (to try JVM settings)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -26,7 +27,7 @@ ROOT=$PWD
 : "${BENCH_SIZE_MB:=1024}" "${BENCH_FILES:=5000}" "${BENCH_DIRS:=50}" "${BENCH_RENAME_FILES:=1000}"
 : "${BENCH_EXIT_FILES:=100}" "${BENCH_SQLITE_TX:=2000}" "${BENCH_REPS:=2}"
 : "${BENCH_BIGDIR_FILES:=0}" "${BENCH_HUGE_OBJECTS:=0}" "${BENCH_HUGE_PER_DIR:=1000}"
-: "${BENCH_HUGE_ROOT_FILES:=100}" "${BENCH_BIG_REPS:=1}" "${BENCH_ONLY:=}" "${BENCH_BIG_LIMIT:=1200}"
+: "${BENCH_HUGE_ROOT_FILES:=100}" "${BENCH_BIG_REPS:=1}" "${BENCH_ONLY:=}" "${BENCH_BIG_LIMIT:=1200}" "${BENCH_CLOUDSYNC_JVM:=}"
 : "${BENCH_DRIVERS:=local cloudsync rclone}" "${BENCH_WRITEBACK_DELAY:=1s}"
 : "${BENCH_DURABLE_TIMEOUT:=300}" "${BENCH_EXIT_TIMEOUT:=15}" "${BENCH_POLL:=0.1}"
 : "${BENCH_OUT:=$ROOT/build/bench}" "${BENCH_DOC:=$ROOT/docs/PERFORMANCE.md}" "${MVN:=mvn -B -q}"
@@ -91,7 +92,8 @@ record_context() {
   printf '"bigdir_files":%s,"huge_objects":%s,"huge_dirs":%s,"huge_per_dir":%s,"huge_root_files":%s,' \
     "$(want w9 && echo "$BENCH_BIGDIR_FILES" || echo 0)" "$(want w10 && echo "$BENCH_HUGE_OBJECTS" || echo 0)" \
     "$(huge_dirs)" "$BENCH_HUGE_PER_DIR" "$BENCH_HUGE_ROOT_FILES" >> "$BENCH_OUT/raw.jsonl"
-  printf '"big_reps":%s,"only":"%s",' "$BENCH_BIG_REPS" "$(json_escape "$BENCH_ONLY")" >> "$BENCH_OUT/raw.jsonl"
+  printf '"big_reps":%s,"only":"%s","cloudsync_jvm":"%s",' "$BENCH_BIG_REPS" "$(json_escape "$BENCH_ONLY")" \
+    "$(json_escape "$BENCH_CLOUDSYNC_JVM")" >> "$BENCH_OUT/raw.jsonl"
   printf '"reps":%s,"writeback_delay":"%s","durable_timeout":%s,"exit_timeout":%s,"drivers":"%s"}}\n' \
     "$BENCH_REPS" "$BENCH_WRITEBACK_DELAY" "$BENCH_DURABLE_TIMEOUT" "$BENCH_EXIT_TIMEOUT" "$BENCH_DRIVERS" \
     >> "$BENCH_OUT/raw.jsonl"

@@ -252,6 +252,9 @@ final class RemoteListing {
         for (RemoteEntry e : entries) {
             leftOut.remove(e.name());
         }
+        // What this volume is changing is left alone anyway, and its uploads may be moving it right now.
+        java.util.function.Predicate<String> busyNow = busy.now();
+        leftOut.removeIf(name -> busyNow.test(dir.isEmpty() ? name : dir + "/" + name));
         if (leftOut.isEmpty()) {
             return Set.of();
         }

@@ -144,7 +144,13 @@ public final class BenchReport {
                 + " files; W7 " + config.path("exit_files").asText() + " files; W8 " + config.path("sqlite_tx").asText()
                 + " transactions;" + bigSizes() + " writeback-delay " + config.path("writeback_delay").asText() + "; "
                 + config.path("reps").asText() + " repetition(s), medians (min–max). One S3Proxy (filesystem-nio2"
-                + " backend) on 127.0.0.1 for all.\n";
+                + " backend) on 127.0.0.1 for all." + jvmOptions() + "\n";
+    }
+
+    /** The cloudsync plugin's JVM options, when the run set them instead of the plugin's default. */
+    private String jvmOptions() {
+        String options = config.path("cloudsync_jvm").asText("");
+        return options.isEmpty() ? "" : " cloudsync's JDK_JAVA_OPTIONS: `" + options + "`.";
     }
 
     /** W9/W10's sizes and repetitions, when they ran; and the selection of workloads, when there was one. */
