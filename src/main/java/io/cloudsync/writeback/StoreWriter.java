@@ -27,6 +27,9 @@ import java.util.function.BooleanSupplier;
  */
 final class StoreWriter {
 
+    /** Copies, and deletions, of a directory rename that run at once (see {@link KeysAtOnce}). */
+    static final int PARALLEL_MOVES = 16;
+
     private final ObjectStore store;
     private final WritebackQueue keys;
     private final UploadSource source;
@@ -201,23 +204,28 @@ final class StoreWriter {
             store.delete(from);
             return;
         }
-        List<String> moved = new ArrayList<>();
         // The directory's own marker first: not every store lists it under its own prefix (S3Proxy does not), and
         // left behind it would show a directory the volume no longer has.
         String marker = from + "/";
         copyIfPresent(marker, to + "/", rename.target() + "/");
-        moved.add(marker);
+        List<String> inside = new ArrayList<>();
         for (ObjectInfo object : store.list(marker)) {
-            if (object.key().equals(marker)) {
-                continue;
+            if (!object.key().equals(marker)) {
+                inside.add(object.key());
             }
-            String suffix = object.key().substring(from.length());
-            copyIfPresent(object.key(), to + suffix, rename.target() + suffix);
-            moved.add(object.key());
         }
-        // In reverse key order: what is inside a directory goes before the directory's marker, as rm -rf does it
-        // (a store that keeps directories, as S3Proxy's filesystem backend does, is then left without empty ones).
-        for (String key : moved.reversed()) {
+        KeysAtOnce.run(inside, PARALLEL_MOVES, key -> {
+            String suffix = key.substring(from.length());
+            copyIfPresent(key, to + suffix, rename.target() + suffix);
+        });
+        // Every copy is in; now the old objects, then the markers of subdirectories and the directory's own in
+        // reverse key order: what is inside a directory goes before its marker, as rm -rf does it (a store that
+        // keeps directories, as S3Proxy's filesystem backend does, is then left without empty ones).
+        KeysAtOnce.run(inside.stream().filter(k -> !k.endsWith("/")).toList(), PARALLEL_MOVES, store::delete);
+        List<String> markers = new ArrayList<>(inside.stream().filter(k -> k.endsWith("/")).toList());
+        markers.add(marker);
+        markers.sort(java.util.Comparator.reverseOrder());
+        for (String key : markers) {
             store.delete(key);
         }
     }

@@ -128,6 +128,38 @@ class UploaderOrderTest {
     }
 
     @Test
+    void aDirectoryRenameCopiesSeveralObjectsAtOnceAndDeletesNothingBeforeEveryCopyIsIn() throws Exception {
+        volume.mkdir("src");
+        for (int i = 0; i < 20; i++) {
+            volume.write("src/f" + i, "content " + i);
+        }
+        flushAndCheck();
+        int mark = store.calls().size();
+        store.block(c -> c.operation() == Operation.COPY && !c.key().endsWith("/"));
+
+        volume.rename("src", "dst");
+        var flushed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return volume.flush();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        org.awaitility.Awaitility.await("copies under way at once").atMost(Duration.ofSeconds(10))
+                .until(() -> store.blockedCalls() >= StoreWriter.PARALLEL_MOVES);
+        assertEquals(StoreWriter.PARALLEL_MOVES, store.blockedCalls(), "no more at once than that");
+        assertTrue(!operationsSinceMark(mark).contains(Operation.DELETE), "nothing deleted while copies wait");
+        store.release();
+
+        assertTrue(flushed.get(20, java.util.concurrent.TimeUnit.SECONDS), "flush finished");
+        assertEquals(volume.expectedObjects(), objects(), "the bucket equals the volume");
+        List<Operation> ops = operationsSinceMark(mark);
+        assertEquals(21, ops.stream().filter(Operation.DELETE::equals).count(), "20 files and the marker: " + ops);
+        assertTrue(ops.lastIndexOf(Operation.COPY) < ops.indexOf(Operation.DELETE),
+                "every copy exists before any old object is deleted: " + ops);
+    }
+
+    @Test
     void aChangeJustBeforeARenameReachesTheNewNameAndIsNotOverwrittenByTheCopy() throws Exception {
         volume.write("a", "v1");
         flushAndCheck();
