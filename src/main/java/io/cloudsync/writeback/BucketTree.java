@@ -119,7 +119,8 @@ public final class BucketTree implements RemoteTree {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (String name : leftOut) {
                 String key = key(dir.isEmpty() ? name : dir + "/" + name);
-                checks.put(name, submitBounded(pool, permits, () -> stat(key).isEmpty() && !hasObjectsUnder(key + "/")));
+                checks.put(name, submitBounded(pool, permits,
+                        () -> stat(key).isEmpty() && !hasObjectsUnder(key + "/")));
             }
             Set<String> gone = new HashSet<>();
             for (var check : checks.entrySet()) {

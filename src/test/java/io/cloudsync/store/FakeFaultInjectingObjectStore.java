@@ -26,7 +26,8 @@ import java.util.function.Supplier;
 public final class FakeFaultInjectingObjectStore implements ObjectStore {
 
     public enum Operation {
-        BUCKET_EXISTS, CREATE_BUCKET, PUT_FILE, PUT_BYTES, STAT, GET, DELETE, COPY, LIST, LIST_DIRECTORY, HAS_OBJECTS_UNDER
+        BUCKET_EXISTS, CREATE_BUCKET, PUT_FILE, PUT_BYTES, STAT, GET, DELETE, COPY, LIST, LIST_DIRECTORY,
+        HAS_OBJECTS_UNDER
     }
 
     /**
