@@ -114,61 +114,42 @@ public final class BucketTree implements RemoteTree {
      */
     @Override
     public Set<String> confirmGone(String dir, Set<String> leftOut) throws IOException {
-        Map<String, Future<Boolean>> checks = new java.util.HashMap<>();
-        Semaphore permits = new Semaphore(PARALLEL_HEADS);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (String name : leftOut) {
-                String key = key(dir.isEmpty() ? name : dir + "/" + name);
-                checks.put(name, submitBounded(pool, permits,
-                        () -> stat(key).isEmpty() && !hasObjectsUnder(key + "/")));
-            }
-            Set<String> gone = new HashSet<>();
-            for (var check : checks.entrySet()) {
-                if (check.getValue().get()) {
-                    gone.add(check.getKey());
-                }
-            }
-            return gone;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("looking for what a listing of '" + dir + "' left out was interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException("looking for what a listing of '"
-                    + dir + "' left out failed: " + e.getCause(), e.getCause());
-        }
-    }
-
-    private boolean hasObjectsUnder(String keyPrefix) throws IOException {
+        Set<String> gone = java.util.concurrent.ConcurrentHashMap.newKeySet();
         try {
-            return store.hasObjectsUnder(keyPrefix);
+            KeysAtOnce.run(List.copyOf(leftOut), PARALLEL_HEADS, name -> {
+                String key = key(dir.isEmpty() ? name : dir + "/" + name);
+                if (store.stat(key).isEmpty() && !store.hasObjectsUnder(key + "/")) {
+                    gone.add(name);
+                }
+            });
         } catch (StoreException e) {
-            throw storeFailure("looking for objects under '" + keyPrefix + "'", e);
+            throw storeFailure("looking for what the listing of '" + dir + "' left out", e);
         }
+        return gone;
     }
 
-    /** One request to the store, run on a pool thread. */
-    private interface Request<T> {
-        T run() throws IOException;
+    private interface Head {
+        RemoteEntry run() throws IOException;
     }
 
     /**
-     * Starts {@code request} once one of the {@link #PARALLEL_HEADS} permits is free: the listing thread waits, so a
-     * directory of 100,000 objects never has more than that many requests, threads and stacks at once. (A thread per
+     * Starts {@code head} once one of the {@link #PARALLEL_HEADS} permits is free: the listing thread waits, so a
+     * directory of 100,000 objects never has more than that many HEADs, threads and stacks at once. (A thread per
      * object, each waiting for a permit, filled the plugin's heap and stalled the listing for good.)
      */
-    private static <T> Future<T> submitBounded(ExecutorService pool, Semaphore permits, Request<T> request)
+    private static Future<RemoteEntry> submitBounded(ExecutorService pool, Semaphore heads, Head head)
             throws InterruptedException {
-        permits.acquire();
+        heads.acquire();
         try {
             return pool.submit(() -> {
                 try {
-                    return request.run();
+                    return head.run();
                 } finally {
-                    permits.release();
+                    heads.release();
                 }
             });
         } catch (RuntimeException notStarted) {
-            permits.release();
+            heads.release();
             throw notStarted;
         }
     }

@@ -12,10 +12,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs one store request per key, {@code parallel} at a time: the copies or the deletions of a directory rename are
- * each a round trip that moves no bytes through the plugin, so one at a time the rename of a directory of 1000
- * files waits for 2000 round trips in a row. Returns once every request ended; the first failure is thrown as it
- * was (the others' as suppressed), and no request starts after one failed.
+ * Runs one store request per key or name, {@code parallel} at a time: the copies or the deletions of a directory
+ * rename, the looks for what a listing left out. Each is a round trip that moves no bytes through the plugin, so
+ * one at a time the rename of a directory of 1000 files waits for 2000 round trips in a row. Returns once every
+ * request ended; the first failure is thrown as it was (the others' as suppressed), and no request starts after
+ * one failed.
  */
 final class KeysAtOnce {
 
@@ -58,7 +59,7 @@ final class KeysAtOnce {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreException.Transient("interrupted while " + keys.size() + " keys were being moved", e);
+            throw new StoreException.Transient("interrupted while " + keys.size() + " store requests ran", e);
         }
         Throwable first = null;
         for (Future<?> f : running) {
@@ -72,7 +73,7 @@ final class KeysAtOnce {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new StoreException.Transient("interrupted while " + keys.size() + " keys were being moved", e);
+                throw new StoreException.Transient("interrupted while " + keys.size() + " store requests ran", e);
             }
         }
         switch (first) {
