@@ -36,6 +36,7 @@ final class HandleOperations {
     private final OpenFiles openFiles;
     private final boolean readOnly;
     private final RemoteContent remoteContent;
+    private volatile WaitingUploads waitingUploads = WaitingUploads.NONE;
 
     HandleOperations(CachePaths paths, Journal journal, OpenFiles openFiles, boolean readOnly,
                      RemoteContent remoteContent) {
@@ -44,6 +45,10 @@ final class HandleOperations {
         this.openFiles = openFiles;
         this.readOnly = readOnly;
         this.remoteContent = remoteContent;
+    }
+
+    void useWaitingUploads(WaitingUploads uploads) {
+        this.waitingUploads = uploads;
     }
 
     long create(String rel, int mode, Owner owner, Set<? extends OpenOption> options) throws IOException {
@@ -247,6 +252,11 @@ final class HandleOperations {
                 return;
             }
             boolean creation = file.takeUnrecordedCreationLocked();
+            if (!creation && waitingUploads.postponeWaitingUpload(file.pathLocked())) {
+                // The upload of an earlier record has not started: it reads the file with this change in it. No
+                // record, so an fsync that follows has nothing of its own for the journal to force.
+                return;
+            }
             try {
                 journal.record(creation ? new Mutation.FileCreated(file.pathLocked())
                         : new Mutation.FileChanged(file.pathLocked()));

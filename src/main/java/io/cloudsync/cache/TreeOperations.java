@@ -32,11 +32,16 @@ final class TreeOperations {
     private final OpenFiles openFiles;
     /** Journal-form paths of files detached from the volume while open: never journaled. */
     private final Set<String> hiddenPaths = ConcurrentHashMap.newKeySet();
+    private volatile WaitingUploads waitingUploads = WaitingUploads.NONE;
 
     TreeOperations(CachePaths paths, Journal journal, OpenFiles openFiles) {
         this.paths = paths;
         this.journal = journal;
         this.openFiles = openFiles;
+    }
+
+    void useWaitingUploads(WaitingUploads uploads) {
+        this.waitingUploads = uploads;
     }
 
     void truncate(String rel, long size) throws IOException {
@@ -134,9 +139,14 @@ final class TreeOperations {
         }
     }
 
+    /** A mode equal to the current one changes nothing and is not journaled. */
     void chmod(String rel, int mode) throws IOException {
         Path file = paths.file(rel);
-        if (NodeAttributes.read(file).type().isSpecial()) {
+        NodeAttributes current = NodeAttributes.read(file);
+        if (current.permissions() == (mode & 07777)) {
+            return;
+        }
+        if (current.type().isSpecial()) {
             SpecialNodes.chmod(file, mode); // NIO would open the node: a FIFO blocks
         } else {
             Files.setAttribute(file, "unix:mode", mode & 07777, NOFOLLOW_LINKS);
@@ -144,8 +154,16 @@ final class TreeOperations {
         recordAttributeChange(rel, file);
     }
 
+    /**
+     * An owner equal to the current one changes nothing and is not journaled (SQLite running as root gives every
+     * new journal file its database's owner). The set-user-ID bits a chown clears come as a chmod of their own.
+     */
     void chown(String rel, int uid, int gid) throws IOException {
         Path file = paths.file(rel);
+        NodeAttributes current = NodeAttributes.read(file);
+        if ((uid == -1 || uid == current.uid()) && (gid == -1 || gid == current.gid())) {
+            return;
+        }
         if (uid != -1) {
             Files.setAttribute(file, "unix:uid", uid, NOFOLLOW_LINKS);
         }
@@ -215,6 +233,9 @@ final class TreeOperations {
             return; // the root has no object of its own
         }
         boolean directory = Files.isDirectory(file, NOFOLLOW_LINKS);
+        if (!directory && waitingUploads.postponeWaitingUpload(rel)) {
+            return; // the waiting upload reads the file's attributes when it starts (see WaitingUploads)
+        }
         journal.record(directory ? new Mutation.DirChanged(rel) : new Mutation.FileChanged(rel));
     }
 

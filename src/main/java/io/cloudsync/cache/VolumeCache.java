@@ -356,6 +356,15 @@ public final class VolumeCache {
         journal.sync();
     }
 
+    /**
+     * Lets a change to a file whose upload still waits in the write-back queue go without a journal record of its
+     * own (see {@link WaitingUploads}). Set once, before the volume is mounted.
+     */
+    public void useWaitingUploads(WaitingUploads uploads) {
+        handles.useWaitingUploads(uploads);
+        tree.useWaitingUploads(uploads);
+    }
+
     /** Closes every open handle, journaling the dirty ones (at unmount, when the kernel sends no more releases). */
     public void closeOpenFiles() {
         handles.closeOpenFiles();

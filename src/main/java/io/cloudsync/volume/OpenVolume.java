@@ -59,6 +59,7 @@ public final class OpenVolume implements AutoCloseable {
             UploadSource source = new CacheUploadSource(cache);
             Uploader uploader = new Uploader(name, journal, store, options.prefix(), source,
                     options.writebackDelay(), UPLOAD_CONCURRENCY);
+            cache.useWaitingUploads(uploader::postponeWaitingUpload);
             uploader.start();
             return new OpenVolume(name, options, dir, journal, cache, store, uploader);
         } catch (Throwable t) {

@@ -102,6 +102,25 @@ public final class Uploader implements AutoCloseable {
         }
     }
 
+    /**
+     * See {@link io.cloudsync.cache.WaitingUploads#postponeWaitingUpload}: true if the upload of the file at
+     * {@code path} waits and has not started; it is then due the write-back delay from now. Decided under the lock
+     * a worker takes a job under, so an upload found waiting reads the file only after this returns.
+     */
+    public boolean postponeWaitingUpload(String path) {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            boolean postponed = queue.postponeWaitingUpload(path, now + delayNanos, now);
+            if (postponed && queue.isFlushing()) {
+                changed.signalAll(); // due now rather than later
+            }
+            return postponed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void work() {
         while (true) {
             WritebackQueue.Job job;

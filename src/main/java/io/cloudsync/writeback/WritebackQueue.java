@@ -94,6 +94,31 @@ final class WritebackQueue {
         }
     }
 
+    /**
+     * Whether the waiting change of the file at {@code path} will upload its content as it is when the upload starts,
+     * so that a new change record would add nothing; if so, it becomes due at {@code dueAtNanos}, as with a new
+     * record. Not if its upload is running (it may have read the file already), if its newest record is a removal,
+     * or if a rename in the queue touches the name (a record after it would wait behind it; the waiting one would not).
+     */
+    boolean postponeWaitingUpload(String path, long dueAtNanos, long nowNanos) {
+        PendingChange p = changes.get(key(path));
+        if (p == null || p.inFlight || p.directoryMarker
+                || !(p.newest() instanceof Mutation.FileChanged || p.newest() instanceof Mutation.FileCreated)) {
+            return false;
+        }
+        Mutation change = new Mutation.FileChanged(path);
+        for (RenameBarrier b : barriers.values()) {
+            if (b.covers(change)) {
+                return false;
+            }
+        }
+        long due = flushing ? Math.min(dueAtNanos, nowNanos) : dueAtNanos;
+        if (p.failures == 0 || due > p.dueAtNanos) {
+            schedule(p, due);
+        }
+        return true;
+    }
+
     /** The job due first at {@code nowNanos}, marked running; null if none is due (see {@link #nextDueNanos}). */
     Job takeDue(long nowNanos) {
         RenameBarrier barrier = null;

@@ -173,6 +173,21 @@ class VolumeCacheTreeTest {
     }
 
     @Test
+    void aChmodOrChownToWhatTheNodeAlreadyHasIsNotJournaled() throws IOException {
+        file("f", "x");
+        Files.createDirectory(f.dataDir.resolve("d"));
+        for (String node : List.of("/f", "/d")) {
+            NodeAttributes a = cache.attributes(node);
+            cache.chmod(node, a.mode()); // the type bits come along, as FUSE passes them
+            cache.chown(node, a.uid(), a.gid());
+            cache.chown(node, -1, a.gid());
+        }
+        assertEquals(List.of(), f.recorded(), "SQLite's chown of each new journal to its own owner costs no upload");
+        cache.chown("/f", 1000, -1);
+        assertEquals(List.of(changed("f")), f.recorded());
+    }
+
+    @Test
     void truncateByPathCutsAndExtends() throws IOException {
         file("t", "abcdef");
         cache.truncate("/t", 2);

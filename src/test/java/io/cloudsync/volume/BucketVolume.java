@@ -85,6 +85,7 @@ final class BucketVolume implements AutoCloseable {
                     settings.refreshInterval(), settings.cacheMaxSize());
             uploader = new Uploader("host-test", journal, s3.store(BUCKET), settings.prefix(),
                     new CacheUploadSource(cache), settings.writebackDelay(), 2);
+            cache.useWaitingUploads(uploader::postponeWaitingUpload);
             uploader.start();
             Path mnt = tmp.resolve("mnt");
             FuseVolumeMount mount = FuseVolumeMount.mount(cache, mnt);

@@ -99,6 +99,26 @@ class FuseUploadEndToEndTest {
     }
 
     @Test
+    void aDatabaseCommittedWithFullFsyncReachesTheBucketAsItsLastCommitLeftIt() throws Exception {
+        int commits = 200;
+        StringBuilder sql = new StringBuilder("PRAGMA synchronous=FULL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
+        for (int i = 0; i < commits; i++) {
+            sql.append("INSERT INTO t(v) VALUES('row ").append(i).append("');");
+        }
+        Files.writeString(tmp.resolve("load.sql"), sql);
+        long forcesBefore = journal.syncForceCount();
+        sh("sqlite3 app.db < " + tmp.resolve("load.sql"));
+        long forces = journal.syncForceCount() - forcesBefore;
+        assertTrue(uploader.flush(Duration.ofSeconds(60)), () -> "still pending: " + uploader.status());
+
+        assertArrayEquals(Files.readAllBytes(mnt.resolve("app.db")), object("app.db"));
+        assertEquals(List.of(PREFIX + "/app.db"), s3.listKeys(BUCKET, PREFIX + "/"), "the rollback journal is gone");
+        // Each commit fsyncs its new rollback journal twice and the database once; only the journal's creation
+        // needs a record of its own, the rest find their file's upload still waiting.
+        assertTrue(forces < 2L * commits, () -> forces + " journal forces for " + commits + " commits");
+    }
+
+    @Test
     void aRenamedDirectoryTakesItsMarkerAlong() throws Exception {
         sh("mkdir w5 && for i in 0 1 2 3 4; do printf x > w5/f$i; done");
         assertTrue(uploader.flush(Duration.ofSeconds(60)), () -> "still pending: " + uploader.status());

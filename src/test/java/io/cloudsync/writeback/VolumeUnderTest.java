@@ -37,6 +37,7 @@ final class VolumeUnderTest implements AutoCloseable {
         this.journal = Journal.open(journalDir);
         this.cache = new VolumeCache(dataDir, journal, false);
         this.uploader = new Uploader("vol", journal, store, "pre", cache::contentPath, delay, 4);
+        cache.useWaitingUploads(uploader::postponeWaitingUpload);
         uploader.start();
     }
 
