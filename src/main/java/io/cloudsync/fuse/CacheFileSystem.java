@@ -44,6 +44,7 @@ public final class CacheFileSystem implements FuseOperations {
     private final Errno errno;
     private final ErrnoMapper errors;
     private final FuseCallerContext callers;
+    private final OpenDirectories directories = new OpenDirectories();
     private volatile boolean kernelWritebackCache;
     /** libfuse's {@code struct fuse *} of this mount, read from the context of the init callback. */
     private volatile java.lang.foreign.MemorySegment fuseHandle;
@@ -63,7 +64,8 @@ public final class CacheFileSystem implements FuseOperations {
 
     @Override
     public Set<Operation> supportedOperations() {
-        return EnumSet.of(Operation.INIT, Operation.DESTROY, Operation.GET_ATTR, Operation.READ_DIR,
+        return EnumSet.of(Operation.INIT, Operation.DESTROY, Operation.GET_ATTR, Operation.OPEN_DIR,
+                Operation.READ_DIR, Operation.RELEASE_DIR,
                 Operation.CREATE, Operation.OPEN, Operation.READ, Operation.WRITE, Operation.TRUNCATE,
                 Operation.FLUSH, Operation.RELEASE, Operation.FSYNC, Operation.FSYNCDIR, Operation.UNLINK,
                 Operation.MKDIR, Operation.RMDIR, Operation.RENAME, Operation.CHMOD, Operation.CHOWN,
@@ -113,16 +115,33 @@ public final class CacheFileSystem implements FuseOperations {
     }
 
     @Override
+    public int opendir(String path, FileInfo fi) {
+        fi.setFh(directories.open());
+        return 0;
+    }
+
+    /**
+     * Entries carry their offsets ("." 1, ".." 2, the listing's entry i i + 3) so that READDIRPLUS replies reach the
+     * kernel with their attributes (see {@link OpenDirectories}); a read from offset 0 lists the directory again.
+     */
+    @Override
     public int readdir(String path, DirFiller filler, long offset, FileInfo fi, int flags) {
         try {
-            List<DirEntry> entries = cache.list(path);
-            int plus = (flags & FUSE_READDIR_PLUS) != 0 ? DirFiller.FUSE_FILL_DIR_PLUS : 0;
-            if (filler.fill(".", st -> st.setMode(Stat.S_IFDIR), 0, 0) != 0
-                    || filler.fill("..", st -> st.setMode(Stat.S_IFDIR), 0, 0) != 0) {
-                return 0; // libfuse keeps the filler's own error
+            List<DirEntry> entries = directories.listing(fi.getFh());
+            if (offset == 0 || entries == null) {
+                entries = cache.list(path);
+                directories.keep(fi.getFh(), entries);
             }
-            for (DirEntry entry : entries) {
-                if (filler.fill(entry.name(), st -> fill(st, entry.attributes()), 0, plus) != 0) {
+            int plus = (flags & FUSE_READDIR_PLUS) != 0 ? DirFiller.FUSE_FILL_DIR_PLUS : 0;
+            if (offset < 1 && filler.fill(".", st -> st.setMode(Stat.S_IFDIR), 1, 0) != 0) {
+                return 0; // the reply is full (the kernel asks again from the last offset it took), or libfuse keeps an error
+            }
+            if (offset < 2 && filler.fill("..", st -> st.setMode(Stat.S_IFDIR), 2, 0) != 0) {
+                return 0;
+            }
+            for (long i = Math.max(0, offset - 2); i < entries.size(); i++) {
+                DirEntry entry = entries.get((int) i);
+                if (filler.fill(entry.name(), st -> fill(st, entry.attributes()), i + 3, plus) != 0) {
                     return 0;
                 }
             }
@@ -130,6 +149,12 @@ public final class CacheFileSystem implements FuseOperations {
         } catch (Throwable e) {
             return errors.toErrno("readdir", path, e);
         }
+    }
+
+    @Override
+    public int releasedir(String path, FileInfo fi) {
+        directories.release(fi.getFh());
+        return 0;
     }
 
     @Override

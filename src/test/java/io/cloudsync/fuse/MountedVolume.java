@@ -30,13 +30,17 @@ final class MountedVolume implements AutoCloseable {
     final FuseVolumeMount mount;
 
     MountedVolume(Path tmp, boolean readOnly) throws IOException {
+        this(tmp, readOnly, FuseMountOptions.defaults("cloudsync-test"));
+    }
+
+    MountedVolume(Path tmp, boolean readOnly, FuseMountOptions options) throws IOException {
         this.dataDir = tmp.resolve("data");
         this.mnt = tmp.resolve("mnt");
         this.journal = Journal.open(tmp.resolve("journal"));
         this.cache = new VolumeCache(dataDir, journal, readOnly);
         FuseVolumeMount mounted;
         try {
-            mounted = FuseVolumeMount.mount(cache, mnt, FuseMountOptions.defaults("cloudsync-test"));
+            mounted = FuseVolumeMount.mount(cache, mnt, options);
         } catch (IOException | RuntimeException e) {
             journal.close();
             throw e;
