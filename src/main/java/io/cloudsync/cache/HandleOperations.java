@@ -53,7 +53,8 @@ final class HandleOperations {
 
     long create(String rel, int mode, Owner owner, Set<? extends OpenOption> options) throws IOException {
         Path file = paths.file(rel);
-        FileChannel channel = FileChannel.open(file, CREATE_NEW, READ, WRITE, NOFOLLOW_LINKS);
+        FileChannel channel = FileChannel.open(file, Set.of(CREATE_NEW, READ, WRITE, NOFOLLOW_LINKS),
+                NodeSetup.permissions(mode));
         try {
             NodeSetup.applyModeAndOwner(file, mode, NodeSetup.inParent(file.getParent(), owner));
         } catch (IOException | RuntimeException e) {

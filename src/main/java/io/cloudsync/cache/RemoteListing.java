@@ -405,7 +405,7 @@ final class RemoteListing {
     private static void makeNode(Path node, String rel, RemoteEntry e) throws IOException {
         switch (e.type()) {
             case DIRECTORY -> {
-                Files.createDirectory(node);
+                Files.createDirectory(node, NodeSetup.permissions(e.permissions()));
                 Placeholders.markUnlisted(node, rel);
                 NodeSetup.applyModeAndOwner(node, e.permissions(), new Owner(e.uid(), e.gid()));
             }
@@ -414,7 +414,7 @@ final class RemoteListing {
                 NodeSetup.setOwner(node, new Owner(e.uid(), e.gid()));
             }
             case FILE -> {
-                Files.createFile(node);
+                Files.createFile(node, NodeSetup.permissions(e.permissions()));
                 if (e.size() > 0) {
                     try (RandomAccessFile sparse = new RandomAccessFile(node.toFile(), "rw")) {
                         sparse.setLength(e.size()); // a hole: no space used until bytes are fetched

@@ -69,7 +69,7 @@ final class TreeOperations {
 
     void mkdir(String rel, int mode, Owner owner) throws IOException {
         Path dir = paths.file(rel);
-        Files.createDirectory(dir);
+        Files.createDirectory(dir, NodeSetup.permissions(mode));
         try {
             NodeSetup.applyModeAndOwner(dir, NodeSetup.directoryMode(dir.getParent(), mode),
                     NodeSetup.inParent(dir.getParent(), owner));
