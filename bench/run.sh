@@ -20,6 +20,8 @@
 #   BENCH_DURABLE_TIMEOUT=300 / BENCH_EXIT_TIMEOUT=15  seconds to wait for the bucket (W7: after the exit)
 #   BENCH_KEEP=1  keep the work directory (S3 data, plugin state) for a look after the run
 #   BENCH_CLOUDSYNC_JVM="..."  the cloudsync plugin's JDK_JAVA_OPTIONS instead of its default (to try JVM settings)
+#   BENCH_FS=own  every driver's data on a fresh ext4 image, loop-mounted (bench/fs.sh says why); host: the host's disk
+#     BENCH_FS_GB=64 BENCH_FS_INODES=3000000  its (sparse) size and inodes
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -30,6 +32,7 @@ ROOT=$PWD
 : "${BENCH_HUGE_ROOT_FILES:=100}" "${BENCH_BIG_REPS:=1}" "${BENCH_ONLY:=}" "${BENCH_BIG_LIMIT:=1200}" "${BENCH_CLOUDSYNC_JVM:=}"
 : "${BENCH_DRIVERS:=local cloudsync rclone}" "${BENCH_WRITEBACK_DELAY:=1s}"
 : "${BENCH_DURABLE_TIMEOUT:=300}" "${BENCH_EXIT_TIMEOUT:=15}" "${BENCH_POLL:=0.1}"
+: "${BENCH_FS:=own}" "${BENCH_FS_GB:=64}" "${BENCH_FS_INODES:=3000000}"
 : "${BENCH_OUT:=$ROOT/build/bench}" "${BENCH_DOC:=$ROOT/docs/PERFORMANCE.md}" "${MVN:=mvn -B -q}"
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
@@ -41,6 +44,7 @@ BENCH_PLUGIN_DIR=$BENCH_OUT/plugin
 STARTED_DRIVERS=()
 
 source bench/lib.sh
+source bench/fs.sh
 source bench/s3.sh
 source bench/image.sh
 source bench/driver-local.sh
@@ -59,6 +63,7 @@ cleanup() {
   [ -n "$ids" ] && docker volume rm -f $ids >/dev/null 2>&1
   for d in "${STARTED_DRIVERS[@]}"; do "${d}_teardown"; done
   s3_stop
+  fs_stop
   if [ "${BENCH_KEEP:-0}" = 1 ]; then say "kept $BENCH_WORK (BENCH_KEEP=1)"; else rm -rf "$BENCH_WORK"; fi
 }
 trap cleanup EXIT
@@ -82,8 +87,8 @@ record_context() {
   local mem cpu
   mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
   cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-  printf '{"machine":{"nproc":%s,"memory":"%s","cpu":"%s","kernel":"%s","date":"%s","docker":"%s","rclone":"%s"}}\n' \
-    "$(nproc)" "$mem" "$(json_escape "$cpu")" "$(uname -r)" "$(date -u +%Y-%m-%dT%H:%MZ)" \
+  printf '{"machine":{"nproc":%s,"memory":"%s","cpu":"%s","kernel":"%s","data":"%s","date":"%s","docker":"%s","rclone":"%s"}}\n' \
+    "$(nproc)" "$mem" "$(json_escape "$cpu")" "$(uname -r)" "$(fs_describe)" "$(date -u +%Y-%m-%dT%H:%MZ)" \
     "$(docker version -f '{{.Server.Version}}' 2>/dev/null)" \
     "$("$RC_BIN" version 2>/dev/null | head -n 1 | awk '{print $2}')" >> "$BENCH_OUT/raw.jsonl"
   printf '{"config":{"size_mb":%s,"files":%s,"dirs":%s,"rename_files":%s,"exit_files":%s,"sqlite_tx":%s,' \
@@ -105,6 +110,7 @@ main() {
   mkdir -p "$BENCH_OUT"
   rm -rf "$BENCH_OUT"/work-* "$BENCH_OUT/raw.jsonl" "$BENCH_OUT"/*.log
   mkdir -p "$BENCH_WORK"
+  fs_start
   build || { say "the build failed; nothing measured"; return 1; }
   bench_image_build || { say "could not build the workload image"; return 1; }
   record_context

@@ -124,7 +124,9 @@ w1_write_and_durable() {
   timed w1_write write_big /data/w1.bin "$BENCH_SIZE_MB" || return 0
   durable w1_durable "$END" s3_has_object "$PREFIX/w1.bin" "$bytes"
   if [ "$DRIVER" = local ]; then
-    bare_upload "$(docker volume inspect -f '{{.Mountpoint}}' "$VOL")/w1.bin"
+    local src=$BENCH_WORK/local/$VOL/w1.bin
+    [ -f "$src" ] || src="$(docker volume inspect -f '{{.Mountpoint}}' "$VOL")/w1.bin"
+    bare_upload "$src"
   fi
 }
 

@@ -138,7 +138,8 @@ public final class BenchReport {
         return "Run of " + machine.path("date").asText("?") + " on " + machine.path("nproc").asText("?")
                 + " cores (" + machine.path("cpu").asText("?") + "), " + machine.path("memory").asText("?")
                 + " of memory, Linux " + machine.path("kernel").asText("?") + ", Docker "
-                + machine.path("docker").asText("?") + ", rclone " + machine.path("rclone").asText("?") + ".\n"
+                + machine.path("docker").asText("?") + ", rclone " + machine.path("rclone").asText("?")
+                + (machine.has("data") ? "; every driver's data on " + machine.path("data").asText() : "") + ".\n"
                 + "Sizes: W1/W2 " + config.path("size_mb").asText() + " MiB; W3/W4 " + config.path("files").asText()
                 + " files in " + config.path("dirs").asText() + " dirs; W5 " + config.path("rename_files").asText()
                 + " files; W7 " + config.path("exit_files").asText() + " files; W8 " + config.path("sqlite_tx").asText()
