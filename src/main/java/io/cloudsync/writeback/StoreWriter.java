@@ -91,16 +91,26 @@ final class StoreWriter {
                 .orElse(created ? PutCondition.ABSENT : PutCondition.NONE);
         ObjectInfo uploaded;
         try {
-            uploaded = store.putFile(key, file.get(), attributes.toUserMetadata(), expected, cancelled);
-        } catch (StoreException.PreconditionFailed | StoreException.NotFound notAsSeen) {
-            Optional<ObjectInfo> other = changedByAnother(key, before);
-            if (other.isPresent()) {
-                keepBeside(path, file.get(), before, attributes, other.get(), cancelled);
-                return;
+            try {
+                uploaded = store.putFile(key, file.get(), attributes.toUserMetadata(), expected, cancelled);
+            } catch (StoreException.PreconditionFailed | StoreException.NotFound notAsSeen) {
+                Optional<ObjectInfo> other = changedByAnother(key, before);
+                if (other.isPresent()) {
+                    keepBeside(path, file.get(), before, attributes, other.get(), cancelled);
+                    return;
+                }
+                // Deleted by another tool (the change wins over the deletion), or this volume's own earlier upload
+                // whose record a crash lost: replace exactly what is there now.
+                uploaded = store.putFile(key, file.get(), attributes.toUserMetadata(), currentState(key), cancelled);
             }
-            // Deleted by another tool (the change wins over the deletion), or this volume's own earlier upload
-            // whose record a crash lost: replace exactly what is there now.
-            uploaded = store.putFile(key, file.get(), attributes.toUserMetadata(), currentState(key), cancelled);
+        } catch (StoreException failed) {
+            // A file removed or replaced while it was sent makes the client fail in its own ways ("not a regular
+            // file"); that is a change to upload again once quiet, not a failure of the store. Gone: the
+            // NoSuchFileException says so.
+            if (!before.equals(FileVersion.of(file.get()))) {
+                throw new ChangedDuringUpload(path);
+            }
+            throw failed;
         }
         if (!before.equals(FileVersion.of(file.get()))) {
             throw new ChangedDuringUpload(path);

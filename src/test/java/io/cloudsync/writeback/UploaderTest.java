@@ -247,6 +247,37 @@ class UploaderTest {
     }
 
     @Test
+    void aFileRemovedWhileItIsSentIsNoUploadFailure() throws Exception {
+        uploader = new Uploader("vol", journal, removesTheFileWhileSending(), "pre", data::resolve, Duration.ZERO, 2);
+        uploader.start();
+        write("tmp.bin", "short-lived");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(data.resolve("tmp.bin")));
+        journal.record(new Mutation.FileRemoved("tmp.bin")); // as the volume journals the rm that removed it
+        assertTrue(uploader.flush(Duration.ofSeconds(10)));
+        assertEquals(null, uploader.status().lastError(), "the client's complaint about the vanished file is no error");
+        assertFalse(bucket.content("pre/tmp.bin").isPresent());
+        assertTrue(journal.pending().isEmpty());
+    }
+
+    /** A store whose first file upload finds its file removed while sending it, and fails as the MinIO client does. */
+    private ObjectStore removesTheFileWhileSending() {
+        AtomicInteger puts = new AtomicInteger();
+        return (ObjectStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ObjectStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("putFile") && puts.getAndIncrement() == 0) {
+                        Files.delete((Path) args[1]);
+                        throw new StoreException.Permanent("cannot upload '" + args[0] + "': invalid request: "
+                                + args[1] + " not a regular file", null);
+                    }
+                    try {
+                        return method.invoke(bucket, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
     void deletesAndDirectoryMarkersReachTheBucket() throws Exception {
         start(Duration.ZERO);
         journal.record(new Mutation.DirCreated("docs"));
