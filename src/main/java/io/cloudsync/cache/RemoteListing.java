@@ -422,7 +422,6 @@ final class RemoteListing {
                     Placeholders.markRemote(node, e.version(), rel);
                 }
                 NodeSetup.applyModeAndOwner(node, e.permissions(), new Owner(e.uid(), e.gid()));
-                NodeSetup.setTimes(node, null, e.modifiedTime());
                 Placeholders.markSynced(node, e.version(), e.size(), e.modifiedTime());
             }
             case FIFO, CHARACTER_DEVICE, BLOCK_DEVICE, SOCKET -> {
